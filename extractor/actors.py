@@ -1,0 +1,92 @@
+"""Canonical actor names, so that "Putin", "President Putin" and "Vladimir Putin" merge.
+
+Rules a reader can predict: a small table of metonyms and abbreviations (Washington and
+US are the United States, the Kremlin and Moscow are Russia), titles and nationality
+words dropped from the front, and a bare surname expanded to the fullest form of the
+name that the article itself uses.
+"""
+
+from __future__ import annotations
+
+import re
+
+ALIASES: dict[str, str] = {
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "united states": "United States",
+    "america": "United States",
+    "washington": "United States",
+    "white house": "United States",
+    "us government": "United States",
+    "us administration": "United States",
+    "russia": "Russia",
+    "kremlin": "Russia",
+    "the kremlin": "Russia",
+    "moscow": "Russia",
+    "russian federation": "Russia",
+    "ukraine": "Ukraine",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "china": "China",
+    "beijing": "China",
+    "eu": "European Union",
+    "european union": "European Union",
+    "brussels": "European Union",
+    "un": "United Nations",
+    "united nations": "United Nations",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "london": "United Kingdom",
+    "nato": "NATO",
+}
+
+TITLE_WORDS = frozenset(
+    """
+    president vice prime minister secretary foreign defense defence state of the
+    special envoy chancellor senator sen. rep. representative governor mayor general
+    mr mr. mrs mrs. ms ms. dr dr. spokesman spokeswoman spokesperson leader chief
+    former acting deputy ambassador us u.s. american russian ukrainian belarusian
+    british french german chinese european ceo chairman head king queen a an and
+    after as at before but for however if in meanwhile on when while with
+    """.split()
+)  # also the capitalised sentence openers that can stand before a name
+
+_CAPITALISED_RUN = r"(?:[A-Z][\w.'-]*\s+){1,4}"
+
+
+def _key(name: str) -> str:
+    name = re.sub(r"['’]s\b", "", name.strip())
+    return " ".join(name.split()).casefold()
+
+
+def _strip_titles(tokens: list[str]) -> list[str]:
+    while len(tokens) > 1 and tokens[0].casefold() in TITLE_WORDS:
+        tokens = tokens[1:]
+    return tokens
+
+
+def canonical_name(name: str, text: str) -> str:
+    """The one name under which this actor's records are merged."""
+    key = _key(name)
+    if key in ALIASES:
+        return ALIASES[key]
+    tokens = _strip_titles(re.sub(r"['’]s\b", "", name).split())
+    if not tokens:
+        return name.strip()
+    if _key(" ".join(tokens)) in ALIASES:
+        return ALIASES[_key(" ".join(tokens))]
+    if len(tokens) == 1:
+        return _fullest_form(tokens[0], text)
+    return " ".join(tokens)
+
+
+def _fullest_form(surname: str, text: str) -> str:
+    """The longest title-free "First Last" the article writes for a bare surname."""
+    best = [surname]
+    pattern = re.compile(rf"({_CAPITALISED_RUN}){re.escape(surname)}\b")
+    for m in pattern.finditer(text):
+        tokens = _strip_titles([*m.group(1).split(), surname])
+        if len(tokens) > len(best):
+            best = tokens
+    return " ".join(best)

@@ -1,0 +1,239 @@
+"""One HTTP path to every model: the openai client, wrapped by instructor.
+
+Two retry loops, kept apart. Transport (tenacity, around the raw HTTP call): connection
+errors, timeouts, 429 (honouring Retry-After) and 5xx; never other 4xx. Output
+(instructor's `max_retries`): a draft that fails validation, including an invented quote
+or actor, is re-asked with the error. The openai SDK's own retries are off so the two do
+not multiply.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import instructor
+import openai
+import tenacity
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from extractor.errors import (
+    ConfigError,
+    InvalidOutput,
+    ModelError,
+    RateLimited,
+    Refused,
+    ServerFailed,
+    ServerUnreachable,
+    Timeout,
+    Truncated,
+)
+from extractor.schemas import Usage
+
+DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    # llama.cpp: the schema goes in response_format as {"type": "json_object", "schema": ...},
+    # which its server turns into a grammar (it rejects "json_schema"); see Backend.extra_body
+    "json_grammar": instructor.Mode.JSON_SCHEMA,
+}
+_TRANSIENT = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
+_NO_TEMPERATURE = re.compile(r"^(o\d|gpt-5)")  # reasoning models reject temperature
+
+T = TypeVar("T", bound=BaseModel)
+
+# Usage of the article being extracted; set per article so concurrent runs keep apart.
+current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar(
+    "current_usage", default=None
+)
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where requests go and how the answer is constrained."""
+
+    model: str
+    base_url: str | None = None  # None: api.openai.com
+    api_key: str = field(default="not-needed", repr=False)
+    mode: str = "tools"
+    timeout: float = 120.0
+
+
+def openai_backend(model: str | None, mode: str | None, timeout: float) -> Backend:
+    key = os.environ.get("OPENAI_API_KEY", "")
+    if not key:
+        raise ConfigError(
+            f"Model {model or DEFAULT_OPENAI_MODEL!r} needs OPENAI_API_KEY: set it, or pass "
+            "--base-url for another server, or leave out --model to use the embedded model."
+        )
+    return Backend(
+        model=model or DEFAULT_OPENAI_MODEL, api_key=key, mode=mode or "tools", timeout=timeout
+    )
+
+
+def server_backend(base_url: str, model: str | None, mode: str | None, timeout: float) -> Backend:
+    if not model:
+        raise ConfigError("--base-url needs --model: the name the server knows the model by.")
+    key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+    return Backend(
+        model=model, base_url=base_url, api_key=key, mode=mode or "json", timeout=timeout
+    )
+
+
+class LLM:
+    """A validated-extraction client for one backend."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        reasks: int = 1,
+        transport_attempts: int = 4,
+        max_wait: float = 30.0,
+    ) -> None:
+        if backend.mode not in MODES:
+            raise ConfigError(f"--mode {backend.mode!r}: choose one of {', '.join(MODES)}.")
+        self.backend = backend
+        self.reasks = reasks
+        raw = openai.OpenAI(
+            base_url=backend.base_url,
+            api_key=backend.api_key,
+            max_retries=0,
+            timeout=backend.timeout,
+        )
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(transport_attempts),
+            wait=_wait(max_wait),
+            retry=tenacity.retry_if_exception_type(_TRANSIENT),
+            reraise=True,
+        )
+        # The transport loop goes under instructor: each re-ask gets its own retries.
+        raw.chat.completions.create = _counted(retrying.wraps(raw.chat.completions.create))  # type: ignore[method-assign]
+        self._client = instructor.from_openai(raw, mode=MODES[backend.mode])
+
+    def ask(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        context: dict[str, Any],
+        max_tokens: int,
+    ) -> T:
+        """The validated answer; after the re-asks run out, the last answer parsed without
+        the grounding checks (the caller grounds it and drops what is not there)."""
+        b = self.backend
+        kwargs: dict[str, Any] = {"max_tokens": max_tokens}
+        if not _NO_TEMPERATURE.match(b.model):
+            kwargs["temperature"] = 0
+        if b.mode == "json_grammar":
+            schema = response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        try:
+            return self._client.chat.completions.create(
+                model=b.model,
+                messages=messages,
+                response_model=response_model,
+                context=context,
+                max_retries=self.reasks,
+                **kwargs,
+            )
+        except IncompleteOutputException as exc:
+            raise Truncated(
+                f"The model stopped at max_tokens ({max_tokens}) before finishing its answer."
+            ) from exc
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, openai.APIError):
+                raise _model_error(cause, b) from cause
+            return _parse_last(exc.last_completion, response_model, str(exc))
+        except openai.APIError as exc:
+            raise _model_error(exc, b) from exc
+
+
+def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
+    """Add each HTTP attempt and its tokens to the current article's usage."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        usage = current_usage.get()
+        if usage is not None:
+            usage.requests += 1
+        response = create(*args, **kwargs)
+        if usage is not None and getattr(response, "usage", None):
+            usage.prompt_tokens += response.usage.prompt_tokens or 0
+            usage.completion_tokens += response.usage.completion_tokens or 0
+        return response
+
+    return call
+
+
+def _wait(max_wait: float) -> Callable[[tenacity.RetryCallState], float]:
+    backoff = tenacity.wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5)
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, openai.APIStatusError):
+            after = exc.response.headers.get("retry-after")
+            try:
+                return min(float(after), max_wait) if after is not None else backoff(state)
+            except ValueError:
+                pass
+        return backoff(state)
+
+    # retrying counts attempts itself; this only says how long to sleep between them
+    return wait
+
+
+def _parse_last(completion: Any, model: type[T], why: str) -> T:
+    try:
+        message = completion.choices[0].message
+        if message.tool_calls:
+            raw = message.tool_calls[0].function.arguments
+        else:
+            raw = message.content or ""
+            fenced = re.search(r"```(?:json)?\s*(.*?)```", raw, re.DOTALL)
+            raw = fenced.group(1) if fenced else raw
+        return model.model_validate(json.loads(raw))
+    except (AttributeError, IndexError, TypeError, ValueError, ValidationError) as exc:
+        first = why.strip().splitlines()[0] if why.strip() else exc.__class__.__name__
+        raise InvalidOutput(f"The model's answer does not fit the schema: {first[:300]}") from exc
+
+
+def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
+    where = b.base_url or "api.openai.com"
+    if isinstance(exc, openai.APITimeoutError):
+        return Timeout(
+            f"{where} did not answer within {b.timeout:.0f} s: raise --timeout or retry."
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ServerUnreachable(f"Cannot reach {where}: is the server running? Check --base-url.")
+    if isinstance(exc, openai.RateLimitError):
+        return RateLimited(
+            f"{where} kept answering 429 (rate limited): retry later, or lower --concurrency."
+        )
+    if isinstance(exc, openai.InternalServerError):
+        return ServerFailed(f"{where} failed with HTTP {exc.status_code}: {_short(exc)}")
+    if isinstance(exc, openai.AuthenticationError):
+        return Refused(f"{where} refused the API key (401): check OPENAI_API_KEY.", fatal=True)
+    if isinstance(exc, openai.PermissionDeniedError):
+        return Refused(
+            f"{where} denied access (403): check the key's permissions for {b.model!r}.", fatal=True
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return Refused(
+            f"{where} has no model {b.model!r} (404): check --model and --base-url.", fatal=True
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return Refused(f"{where} refused the request (HTTP {exc.status_code}): {_short(exc)}")
+    return ModelError(f"{where}: {_short(exc)}")
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
