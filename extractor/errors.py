@@ -56,6 +56,7 @@ class Refused(ModelError):
     def __init__(self, message: str, *, fatal: bool = False) -> None:
         super().__init__(message)
         self.fatal = fatal
+        self.exit_code = 2 if fatal else 1
 
 
 class InvalidOutput(ModelError):

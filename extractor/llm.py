@@ -116,8 +116,10 @@ class LLM:
             retry=tenacity.retry_if_exception_type(_TRANSIENT),
             reraise=True,
         )
-        # The transport loop goes under instructor: each re-ask gets its own retries.
-        raw.chat.completions.create = _counted(retrying.wraps(raw.chat.completions.create))  # type: ignore[method-assign]
+        # The transport loop goes under instructor (each re-ask gets its own retries), and
+        # the usage counter under the transport loop (each HTTP attempt counts).
+        create = retrying.wraps(_counted(raw.chat.completions.create))
+        raw.chat.completions.create = create  # type: ignore[method-assign]
         self._client = instructor.from_openai(raw, mode=MODES[backend.mode])
 
     def ask(
