@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seed.jsonl
 
-.PHONY: run test lint schemas record clean
+.PHONY: run test lint schemas record bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ schemas: $(STAMP)
 ## Re-record the cassettes from the real embedded server (or OpenAI: see README).
 record: $(STAMP)
 	$(BIN)/python -m pytest tests/test_cassettes.py --record-mode=rewrite -s
+
+## The throughput benchmark (about 5 minutes; not a test): prints the table and writes
+## benchmarks/RESULTS.md. `make bench ARGS="--only 1,4"` runs some of the cases.
+bench: $(STAMP)
+	nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) out test-artifacts .pytest_cache

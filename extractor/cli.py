@@ -17,6 +17,7 @@ from types import ModuleType
 
 from extractor.commands import COMMANDS
 from extractor.errors import ExtractorError
+from extractor.redact import RedactingFilter, redact
 
 
 def _command(name: str) -> ModuleType:
@@ -27,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extractor",
         description="Grounded stance, condition and claim records from news articles.",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log requests, retries and tracebacks to stderr (API keys redacted)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
@@ -44,17 +50,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # instructor logs every failed attempt; the records' warnings already say what was dropped
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    _setup_logging(args.debug)
     signal.signal(signal.SIGTERM, _terminate)  # run cleanups (the embedded server) on SIGTERM
     try:
         return int(_command(args.command).run(args))
     except ExtractorError as exc:
-        print(f"extractor: {exc}", file=sys.stderr)
+        if args.debug:
+            logging.getLogger("extractor").debug("failure", exc_info=True)
+        print(f"extractor: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("extractor: interrupted; records written so far are complete lines.", file=sys.stderr)
         return 130
+
+
+def _setup_logging(debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    if not debug:
+        # instructor logs every failed attempt; the records' warnings already say what
+        # was dropped, and the article's error what failed.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 def _terminate(signum: int, frame: object) -> None:

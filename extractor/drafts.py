@@ -1,18 +1,25 @@
 """What the model is asked to return: quotes and names, never offsets.
 
-Each draft validates itself against the article when instructor passes the article as
-validation context (`context={"text": ..., "window": ...}`): an invented quote or actor
-raises, and instructor re-asks the model with the error. Without a context (parsing the
-last answer after the re-asks ran out) the drafts only check their shape, and
-`extractor.ground` drops what is not in the article.
+Each draft validates itself against the article while `grounding_context` holds it
+(`{"text": ..., "window": ...}`, set around each request; pydantic's validation context
+works too): an invented quote or actor raises, and instructor re-asks with the error.
+Without a context (parsing the last answer after the re-asks ran out) the drafts only
+check their shape, and `extractor.ground` drops what is not in the article.
 """
 
 from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from extractor.ground import problems
 from extractor.schemas import Act, ActorKind, Attribution, ConditionKind, Position
+
+# The article being asked about, {"text", "window", "strict"}: set by extractor.llm around
+# each request. (Not instructor's `context=`, which also renders the messages as templates.)
+grounding_context: ContextVar[dict[str, Any] | None] = ContextVar("grounding_context", default=None)
 
 ACTOR = "Who, exactly as the article names them (a name, never a pronoun)."
 KIND = "person, government, state, organization, group or other"
@@ -117,7 +124,7 @@ def _check(
     info: ValidationInfo, *, names: list[str], quotes: list[str], targets: tuple[str, ...] = ()
 ) -> None:
     """Raise (so instructor re-asks) when a name or quote is not in the article."""
-    ctx = info.context
+    ctx = info.context or grounding_context.get()
     if not ctx or "text" not in ctx:
         return
     found = problems(

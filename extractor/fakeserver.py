@@ -2,15 +2,16 @@
 benchmarks: `with FakeServer(responder) as server: ... server.base_url ...`.
 
 The responder gets each request's JSON body and returns a `Reply`: a status, a body
-(a dict sent as JSON, or raw bytes), headers, a delay before answering, or `drop=True`
-to close the connection without an answer. `completion()` builds a chat completion
-whose answer is JSON content (JSON modes) or a tool call (tools mode), whichever the
-request asked for.
+(a dict sent as JSON, or raw bytes), headers, a delay before answering, `drop=True` to
+close the connection without an answer, or `cut=N` to stop after N bytes of the body.
+`completion()` builds a chat completion whose answer is JSON content (JSON modes) or a
+tool call (tools mode), whichever the request asked for.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,8 @@ class Reply:
     body: dict[str, Any] | bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    drop: bool = False
+    drop: bool = False  # close the connection without answering
+    cut: int | None = None  # send the headers and only this many bytes of the body, then close
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -64,10 +66,17 @@ def completion(
     }
 
 
+class _Server(ThreadingHTTPServer):
+    # the default listen backlog (5) drops connections when many clients connect at once
+    # (a concurrent run opens one per request in flight), and each drop costs a 1 s retry
+    request_queue_size = 128
+
+
 class FakeServer:
     def __init__(self, responder: Responder) -> None:
         self.responder = responder
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # request headers, in the same order
         self._lock = threading.Lock()
         server = self
 
@@ -76,6 +85,12 @@ class FakeServer:
 
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in two writes: without this, Nagle's algorithm
+                # and delayed ACKs add ~40 ms to every answer.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:
                 self._send(
@@ -87,6 +102,7 @@ class FakeServer:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
                     server.requests.append(body)
+                    server.headers.append(dict(self.headers))
                 self._send(server.responder(body))
 
             def _send(self, reply: Reply) -> None:
@@ -107,9 +123,15 @@ class FakeServer:
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
+                if reply.cut is not None:
+                    self.wfile.write(data[: reply.cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # SHUT_RDWR: the client sees a cut-off body
+                    return
                 self.wfile.write(data)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

@@ -192,12 +192,10 @@ def _is_distinctive(token: str) -> bool:
 def _search(
     pattern: re.Pattern[str], text: str, win: tuple[int, int] | None
 ) -> re.Match[str] | None:
-    first = None
-    for m in pattern.finditer(text):
-        if win is None or (win[0] <= m.start() and m.end() <= win[1]):
-            return m
-        first = first or m
-    return first
+    """The match inside the window if there is one, else the first in the whole text."""
+    if win is not None and (m := pattern.search(text, win[0], win[1])):
+        return m
+    return pattern.search(text)
 
 
 def find_name(text: str, name: str, *, window: tuple[int, int] | None = None) -> Span | None:

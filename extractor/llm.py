@@ -9,11 +9,14 @@ not multiply.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import contextvars
+import functools
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -23,6 +26,7 @@ import tenacity
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
+from extractor.drafts import grounding_context
 from extractor.errors import (
     ConfigError,
     InvalidOutput,
@@ -34,6 +38,7 @@ from extractor.errors import (
     Timeout,
     Truncated,
 )
+from extractor.redact import redact
 from extractor.schemas import Usage
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -46,7 +51,13 @@ MODES = {
     # which its server turns into a grammar (it rejects "json_schema"); see Backend.extra_body
     "json_grammar": instructor.Mode.JSON_SCHEMA,
 }
-_TRANSIENT = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
+
+
+class BadBody(ServerFailed):
+    """A response that is not JSON at all: a proxy's error page, a cut-off body."""
+
+
+_TRANSIENT = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError, BadBody)
 _NO_TEMPERATURE = re.compile(r"^(o\d|gpt-5)")  # reasoning models reject temperature
 
 T = TypeVar("T", bound=BaseModel)
@@ -54,6 +65,11 @@ T = TypeVar("T", bound=BaseModel)
 # Usage of the article being extracted; set per article so concurrent runs keep apart.
 current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar(
     "current_usage", default=None
+)
+# Bounds the HTTP requests in flight on the async path (a slot is held for the request
+# alone, not while the answer is validated); set by the caller, shared by its tasks.
+request_slots: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar(
+    "request_slots", default=None
 )
 
 
@@ -90,7 +106,7 @@ def server_backend(base_url: str, model: str | None, mode: str | None, timeout: 
 
 
 class LLM:
-    """A validated-extraction client for one backend."""
+    """A validated-extraction client for one backend, sync (`ask`) and async (`aask`)."""
 
     def __init__(
         self,
@@ -104,23 +120,26 @@ class LLM:
             raise ConfigError(f"--mode {backend.mode!r}: choose one of {', '.join(MODES)}.")
         self.backend = backend
         self.reasks = reasks
+        self._retry: dict[str, Any] = {
+            "stop": tenacity.stop_after_attempt(transport_attempts),
+            "wait": _wait(max_wait),
+            "retry": tenacity.retry_if_exception_type(_TRANSIENT),
+            "reraise": True,
+        }
         raw = openai.OpenAI(
             base_url=backend.base_url,
             api_key=backend.api_key,
             max_retries=0,
             timeout=backend.timeout,
         )
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(transport_attempts),
-            wait=_wait(max_wait),
-            retry=tenacity.retry_if_exception_type(_TRANSIENT),
-            reraise=True,
-        )
         # The transport loop goes under instructor (each re-ask gets its own retries), and
         # the usage counter under the transport loop (each HTTP attempt counts).
-        create = retrying.wraps(_counted(raw.chat.completions.create))
+        create = tenacity.Retrying(**self._retry).wraps(_counted(raw.chat.completions.create))
         raw.chat.completions.create = create  # type: ignore[method-assign]
         self._client = instructor.from_openai(raw, mode=MODES[backend.mode])
+        # The async client is built on first use, per event loop (its connections belong
+        # to the loop that opened them).
+        self._async: tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI, Any] | None = None
 
     def ask(
         self,
@@ -131,6 +150,45 @@ class LLM:
     ) -> T:
         """The validated answer; after the re-asks run out, the last answer parsed without
         the grounding checks (the caller grounds it and drops what is not there)."""
+        request = self._request(messages, response_model, max_tokens)
+        token = grounding_context.set(context)
+        try:
+            return self._client.chat.completions.create(**request)
+        except Exception as exc:
+            failure = exc
+        finally:
+            grounding_context.reset(token)
+        return self._recover(failure, response_model, max_tokens)  # shape-only: no context now
+
+    async def aask(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        context: dict[str, Any],
+        max_tokens: int,
+    ) -> T:
+        """`ask` on the running event loop: the same request through the async client."""
+        request = self._request(messages, response_model, max_tokens)
+        token = grounding_context.set(context)
+        try:
+            return await self._async_client().chat.completions.create(**request)
+        except Exception as exc:
+            failure = exc
+        finally:
+            grounding_context.reset(token)
+        return self._recover(failure, response_model, max_tokens)  # shape-only: no context now
+
+    async def aclose(self) -> None:
+        """Close the async client's connections (call on the loop that used them)."""
+        held, self._async = self._async, None
+        if held is not None and held[0] is asyncio.get_running_loop():
+            await held[1].close()
+
+    def _request(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int
+    ) -> dict[str, Any]:
+        # No `context=` for instructor: it would also render the messages as Jinja
+        # templates, compiling the article. The drafts read `grounding_context` instead.
         b = self.backend
         kwargs: dict[str, Any] = {"max_tokens": max_tokens}
         if not _NO_TEMPERATURE.match(b.model):
@@ -138,26 +196,54 @@ class LLM:
         if b.mode == "json_grammar":
             schema = response_model.model_json_schema()
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
-        try:
-            return self._client.chat.completions.create(
-                model=b.model,
-                messages=messages,
-                response_model=response_model,
-                context=context,
-                max_retries=self.reasks,
-                **kwargs,
-            )
-        except IncompleteOutputException as exc:
+        return {
+            "model": b.model,
+            "messages": messages,
+            "response_model": _wrapped(response_model),
+            "max_retries": self.reasks,
+            **kwargs,
+        }
+
+    def _recover(self, exc: Exception, response_model: type[T], max_tokens: int) -> T:
+        """A failed call as the project's error, or the last answer parsed for shape only."""
+        b = self.backend
+        if isinstance(exc, IncompleteOutputException):
             raise Truncated(
                 f"The model stopped at max_tokens ({max_tokens}) before finishing its answer."
             ) from exc
-        except InstructorRetryException as exc:
+        if isinstance(exc, InstructorRetryException):
             cause = exc.__cause__
             if isinstance(cause, openai.APIError):
                 raise _model_error(cause, b) from cause
-            return _parse_last(exc.last_completion, response_model, str(exc))
-        except openai.APIError as exc:
+            if isinstance(cause, ModelError):  # raised by _counted: a broken response
+                raise cause from exc
+            failed = exc.failed_attempts[-1].exception if exc.failed_attempts else cause
+            return _parse_last(exc.last_completion, response_model, failed)
+        if isinstance(exc, openai.APIError):
             raise _model_error(exc, b) from exc
+        raise exc
+
+    def _async_client(self) -> Any:
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
+            b = self.backend
+            raw = openai.AsyncOpenAI(
+                base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout
+            )
+            create = tenacity.AsyncRetrying(**self._retry).wraps(
+                _acounted(raw.chat.completions.create)
+            )
+            raw.chat.completions.create = create  # type: ignore[method-assign]
+            self._async = (loop, raw, instructor.from_openai(raw, mode=MODES[b.mode]))
+        return self._async[2]
+
+
+@functools.cache
+def _wrapped(model: type[T]) -> type[T]:
+    """The response model wrapped the way instructor wraps it, once per model: given a
+    plain model, instructor builds a new wrapped class (and its JSON schema) on every
+    request, several milliseconds each. The request is the same either way."""
+    return instructor.openai_schema(model)  # type: ignore[return-value]
 
 
 def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,11 +253,39 @@ def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
         usage = current_usage.get()
         if usage is not None:
             usage.requests += 1
-        response = create(*args, **kwargs)
+        try:
+            response = create(*args, **kwargs)
+        except json.JSONDecodeError as exc:  # HTTP 200 with an HTML error page, say
+            raise BadBody(f"The server answered with a body that is not JSON ({exc.msg}).") from exc
+        if not getattr(response, "choices", None):
+            raise InvalidOutput("The server answered with no choices: nothing to read.")
         if usage is not None and getattr(response, "usage", None):
             usage.prompt_tokens += response.usage.prompt_tokens or 0
             usage.completion_tokens += response.usage.completion_tokens or 0
         return response
+
+    return call
+
+
+def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`_counted` for the async client: await the response, then run the same checks and
+    counting on it, so both paths treat a response alike."""
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        response: Any = None
+        failure: Exception | None = None
+        try:
+            async with request_slots.get() or contextlib.nullcontext():
+                response = await create(*args, **kwargs)
+        except Exception as exc:  # re-raised inside `_counted`, which counts the attempt
+            failure = exc
+
+        def replay(*_: Any, **__: Any) -> Any:
+            if failure is not None:
+                raise failure
+            return response
+
+        return _counted(replay)()
 
     return call
 
@@ -193,7 +307,8 @@ def _wait(max_wait: float) -> Callable[[tenacity.RetryCallState], float]:
     return wait
 
 
-def _parse_last(completion: Any, model: type[T], why: str) -> T:
+def _parse_last(completion: Any, model: type[T], failed: BaseException | None) -> T:
+    """The last answer, checked for shape only (no grounding context)."""
     try:
         message = completion.choices[0].message
         if message.tool_calls:
@@ -204,8 +319,18 @@ def _parse_last(completion: Any, model: type[T], why: str) -> T:
             raw = fenced.group(1) if fenced else raw
         return model.model_validate(json.loads(raw))
     except (AttributeError, IndexError, TypeError, ValueError, ValidationError) as exc:
-        first = why.strip().splitlines()[0] if why.strip() else exc.__class__.__name__
-        raise InvalidOutput(f"The model's answer does not fit the schema: {first[:300]}") from exc
+        raise InvalidOutput(
+            f"The model's answer does not fit the schema ({_first_error(failed or exc)}): "
+            "try a stronger model, or more --reasks."
+        ) from exc
+
+
+def _first_error(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or exc.title
+        return f"{where}: {err['msg']}"[:200]
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
 
 
 def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
@@ -215,7 +340,10 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
             f"{where} did not answer within {b.timeout:.0f} s: raise --timeout or retry."
         )
     if isinstance(exc, openai.APIConnectionError):
-        return ServerUnreachable(f"Cannot reach {where}: is the server running? Check --base-url.")
+        return ServerUnreachable(
+            f"Cannot reach {where} (connection refused or dropped): is the server running? "
+            "Check --base-url."
+        )
     if isinstance(exc, openai.RateLimitError):
         return RateLimited(
             f"{where} kept answering 429 (rate limited): retry later, or lower --concurrency."
@@ -238,4 +366,4 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
 
 
 def _short(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:300]
+    return redact(" ".join(str(exc).split()))[:300]  # servers echo keys in 401 bodies

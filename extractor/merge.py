@@ -23,7 +23,7 @@ def merge_stances(stances: list[Stance]) -> list[Stance]:
     for s in stances:
         same = next((m for m in merged if _same_stance(m, s)), None)
         if same is None:
-            merged.append(s.model_copy(deep=True))
+            merged.append(s.model_copy())  # shallow: merging reassigns lists
             continue
         same.evidence = _union_evidence(same.evidence, s.evidence)
         same.conditions = _union_conditions(same.conditions, s.conditions)
@@ -35,7 +35,7 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         same = next((m for m in merged if _same_claim(m, c)), None)
         if same is None:
-            merged.append(c.model_copy(deep=True))
+            merged.append(c.model_copy())
         else:
             same.evidence = _union_evidence(same.evidence, c.evidence)
     return sorted(merged, key=lambda c: c.evidence[0].start)

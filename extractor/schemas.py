@@ -81,6 +81,9 @@ class ArticleInfo(_Record):
     path: str = Field(description="The path as given on the command line.")
     sha256: str = Field(description="SHA-256 of the article text as read (UTF-8).")
     title: str | None = Field(default=None, description="The title, when known.")
+    date: str | None = Field(
+        default=None, description="Publication date (ISO 8601, e.g. 2016-10-12), when known."
+    )
     chars: int = Field(ge=0, description="Length of the text in characters.")
 
 

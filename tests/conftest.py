@@ -66,3 +66,14 @@ def _no_user_key(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
     if not os.environ.get("EXTRACTOR_RECORD_OPENAI"):
         monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The CLI caches answers by default: each test gets its own empty cache, never the
+    user's (so a test that counts requests is not answered by an earlier run)."""
+    where = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("EXTRACTOR_CACHE", str(where / "answers.sqlite"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(where))

@@ -189,3 +189,10 @@ def test_merge_same_actor_target_position(seed_text: str) -> None:
     support = next(s for s in merged if s.position == "support")
     assert len(support.evidence) == 2
     assert [e.start for e in support.evidence] == sorted(e.start for e in support.evidence)
+
+
+def test_canonical_names_drop_us_political_titles() -> None:
+    text = "House Speaker Paul Ryan spoke. Democratic presidential nominee Hillary Clinton too."
+    assert canonical_name("House Speaker Paul Ryan", text) == "Paul Ryan"
+    assert canonical_name("Ryan", text) == "Paul Ryan"
+    assert canonical_name("Clinton", text) == "Hillary Clinton"

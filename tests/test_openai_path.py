@@ -148,3 +148,17 @@ def test_cli_exit_code_for_401(tmp_path: Any, capsys: pytest.CaptureFixture[str]
         )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and "OPENAI_API_KEY" in err[-1] and "Traceback" not in "\n".join(err)
+
+
+def test_article_text_is_never_rendered_as_a_template() -> None:
+    """instructor renders messages as Jinja when given `context=`; the article must reach
+    the model literally all the same."""
+    text = "Mayor Ana Ruiz wrote {{ 7*7 }} and {% if 1 %}yes{% endif %} on the river park plan.\n"
+    empty = {"stances": [], "claims": []}
+    with (
+        FakeServer(lambda req: Reply(body=completion(req, empty))) as s,
+        Extractor(base_url=s.base_url, model="m", mode="json", strategy="article") as ex,
+    ):
+        ex.run(from_text(text))
+    user = s.requests[0]["messages"][1]["content"]
+    assert "{{ 7*7 }} and {% if 1 %}yes{% endif %}" in user and "49" not in user

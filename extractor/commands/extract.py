@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from extractor import articles
-from extractor.errors import ConfigError
+from extractor.articles import Article
+from extractor.cache import default_path
+from extractor.commands._progress import RunProgress, describe
 from extractor.llm import DEFAULT_OPENAI_MODEL, MODES
+from extractor.output import JsonlWriter, resume_done
 from extractor.schemas import ArticleResult
 from extractor.summary import print_summary
+
+if TYPE_CHECKING:
+    from extractor.api import Extractor
 
 HELP = "articles in, JSONL records out"
 EPILOG = """model choice: --base-url URL (any OpenAI-compatible server: Ollama, vLLM, llama.cpp,
 LM Studio) > OpenAI (--model or OPENAI_API_KEY) > the embedded SmolLM2-135M model
-(offline, for an end-to-end run; its answers are poor)."""
+(offline, for an end-to-end run; its answers are poor).
+
+output: one line per article, in input order at any --concurrency, each written whole as
+soon as the articles before it are done. Answers are cached (default cache:
+$XDG_CACHE_HOME/extractor/answers.sqlite), so a rerun asks the model nothing it asked
+before. --resume continues a stopped run: articles already complete in -o FILE are
+skipped, articles that failed are run again."""
+
+DETAIL_UP_TO = 20  # per-article summaries for runs this small; totals only above
 
 
 def add_arguments(ex: argparse.ArgumentParser) -> None:
@@ -56,64 +74,120 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
         help="sentences of context before each sentence (default: 2)",
     )
     ex.add_argument(
-        "--max-chunk-chars",
+        "--chunk-tokens",
         type=int,
-        default=6000,
-        help="longer articles are split into chunks of this size (default: 6000)",
+        default=1500,
+        help="longer articles are split into overlapping chunks of about this many tokens "
+        "(estimated as UTF-8 bytes / 4; fewer when the model's context is small; default 1500)",
     )
-    ex.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    ex.add_argument(
+        "--context-tokens",
+        type=int,
+        help="the model's context window (default: 8192 for the embedded model, known for "
+        "OpenAI models, else 8192)",
+    )
+    ex.add_argument(
+        "--concurrency",
+        type=int,
+        help="requests (and articles) in flight at once (default: 1). A paid API or a "
+        "server with several slots: try 8. The embedded model answers one at a time",
+    )
+    cache = ex.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache", metavar="PATH", help=f"SQLite cache of answers (default: {default_path()})"
+    )
+    cache.add_argument("--no-cache", action="store_true", help="ask the model every time")
+    ex.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip articles already complete in -o FILE and append the rest",
+    )
+    ex.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="count requests, tokens and cost, send nothing; the estimate goes to stdout as JSON",
+    )
+    ex.add_argument(
+        "--estimate-over",
+        type=int,
+        default=50,
+        metavar="N",
+        help="before a run over more than N articles, show the estimate (default: 50)",
+    )
+    ex.add_argument("--prices", type=Path, help="price table to use instead of the built-in one")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
 
 
 def run(args: argparse.Namespace) -> int:
     from extractor.api import Extractor  # keeps `--help` and `schema` light
 
+    if args.dry_run and args.model and not (args.base_url or args.gguf):
+        os.environ.setdefault("OPENAI_API_KEY", "unused")  # nothing is sent: no key needed
     items = list(articles.load(args.paths))
-    results: list[ArticleResult] = []
-    with (
-        _open_output(args.output) as out,
-        Extractor(
-            model=args.model,
-            base_url=args.base_url,
-            mode=args.mode,
-            strategy=args.strategy,
-            gguf=args.gguf,
-            prompts_dir=args.prompts,
-            reasks=args.reasks,
-            timeout=args.timeout,
-            max_chunk_chars=args.max_chunk_chars,
-            context_sentences=args.context_sentences,
-        ) as extractor,
-    ):
-        for article in items:
-            result = extractor.run(article)
-            out.write(result.model_dump_json() + "\n")  # one write per line: no torn lines
-            out.flush()
-            results.append(result)
-            if result.error:
-                print(f"extractor: {article.path}: {result.error.message}", file=sys.stderr)
-    if not args.quiet:
-        print_summary(results, sys.stderr)
-    return 1 if any(r.error for r in results) else 0
+    with Extractor(
+        model=args.model,
+        base_url=args.base_url,
+        mode=args.mode,
+        strategy=args.strategy,
+        gguf=args.gguf,
+        prompts_dir=args.prompts,
+        reasks=args.reasks,
+        timeout=args.timeout,
+        context_sentences=args.context_sentences,
+        chunk_tokens=args.chunk_tokens,
+        context_tokens=args.context_tokens,
+        cache=None if args.no_cache else (args.cache or default_path()),
+        concurrency=args.concurrency,
+    ) as extractor:
+        # a dry run only looks at what an earlier run wrote; a real one tidies it up first
+        done, dropped = (
+            resume_done(args.output, rewrite=not args.dry_run) if args.resume else (set(), 0)
+        )
+        todo = [a for a in items if (a.id, a.sha256) not in done]
+        if args.dry_run:
+            estimate = extractor.estimate(todo, args.prices)
+            print(json.dumps(estimate.as_dict()))
+            if not args.quiet:
+                print(describe(estimate), file=sys.stderr)
+            return 0
+        if not args.quiet and args.resume:
+            print(
+                f"extractor: --resume: {len(items) - len(todo)} articles already in "
+                f"{args.output}, {len(todo)} to go ({dropped} unfinished lines dropped)",
+                file=sys.stderr,
+            )
+        if not args.quiet and len(todo) > args.estimate_over:
+            print(describe(extractor.estimate(todo, args.prices)), file=sys.stderr)
+        progress = RunProgress(len(todo), sys.stderr, show=not args.quiet)
+        detailed: list[ArticleResult] = []  # for the per-article summary of a small run
+        with JsonlWriter(args.output, append=args.resume) as out, progress:
+
+            def emit(result: ArticleResult) -> None:
+                out.write(result)
+                progress.add(result)
+                if len(todo) <= DETAIL_UP_TO:
+                    detailed.append(result)
+
+            if extractor.concurrency == 1:
+                for article in todo:
+                    emit(extractor.run(article))
+            else:
+                asyncio.run(_run_async(extractor, todo, emit))
+        if not args.quiet:
+            if detailed:
+                print_summary(detailed, sys.stderr)
+            summary = progress.summary(
+                extractor.model, extractor.cache, len(items) - len(todo), args.prices
+            )
+            print(summary, file=sys.stderr)
+    return 1 if progress.failed else 0
 
 
-class _open_output:
-    """stdout for "-", else the file, created with its parent directory."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.handle: TextIO | None = None
-
-    def __enter__(self) -> TextIO:
-        if self.target == "-":
-            return sys.stdout
-        path = Path(self.target)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = path.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"-o {self.target}: cannot write ({exc.strerror}).") from exc
-        return self.handle
-
-    def __exit__(self, *exc: object) -> None:
-        if self.handle:
-            self.handle.close()
+async def _run_async(
+    extractor: Extractor, todo: list[Article], emit: Callable[[ArticleResult], None]
+) -> None:
+    try:
+        async for result in extractor.arun_many(todo):
+            emit(result)
+    finally:
+        await extractor.aclose()

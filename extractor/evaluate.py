@@ -1,0 +1,251 @@
+"""Score runs against gold annotations (extractor/gold.py), with rules a reader can predict.
+
+- An extracted article is scored against the gold article with the same `sha256`.
+- Stances: the actor's name or canonical name equals one of the gold aliases
+  (case-insensitive); the targets, normalized (`merge.normalize_target`), have a rapidfuzz
+  token_set_ratio of at least TARGET_THRESHOLD; the position is the same.
+- Conditions are matched only inside matched stances: text (or one of its evidence quotes)
+  against the gold text, token_set_ratio >= CONDITION_THRESHOLD.
+- Claims: claimant as for actors, and content token_set_ratio >= CLAIM_THRESHOLD.
+- Each gold record matches at most one extracted record: gold records in file order, each
+  takes the first free extracted record that matches (greedy).
+- Precision = matched / extracted, recall = matched / gold; totals add the counts of all
+  articles (micro average). Conditions of unmatched stances count as extracted.
+- Grounding rate: evidence items whose offsets slice exactly their quote out of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extractor.errors import ConfigError
+from extractor.gold import GoldArticle, GoldClaim, GoldCondition, GoldStance
+from extractor.merge import normalize_target
+from extractor.schemas import Actor, ArticleResult, Claim, Condition, Evidence, Stance
+
+TARGET_THRESHOLD = 60.0
+CONDITION_THRESHOLD = 60.0
+CLAIM_THRESHOLD = 50.0
+
+
+@dataclass
+class Score:
+    matched: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> None:
+        self.matched += other.matched
+        self.predicted += other.predicted
+        self.gold += other.gold
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "matched": self.matched,
+            "predicted": self.predicted,
+            "gold": self.gold,
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+        }
+
+
+@dataclass
+class Grounding:
+    grounded: int = 0
+    evidence: int = 0
+    checked: bool = True  # False when the article text was not found
+
+    @property
+    def rate(self) -> float | None:
+        if not self.checked:
+            return None
+        return self.grounded / self.evidence if self.evidence else 1.0
+
+    def add(self, other: Grounding) -> None:
+        if other.checked:
+            self.grounded += other.grounded
+            self.evidence += other.evidence
+
+    def as_dict(self) -> dict[str, Any]:
+        rate = self.rate
+        return {
+            "grounded": self.grounded,
+            "evidence": self.evidence,
+            "rate": None if rate is None else round(rate, 3),
+        }
+
+
+@dataclass
+class ArticleScore:
+    id: str
+    sha256: str
+    strategy: str
+    stances: Score = field(default_factory=Score)
+    conditions: Score = field(default_factory=Score)
+    claims: Score = field(default_factory=Score)
+    grounding: Grounding = field(default_factory=Grounding)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "strategy": self.strategy,
+            "stances": self.stances.as_dict(),
+            "conditions": self.conditions.as_dict(),
+            "claims": self.claims.as_dict(),
+            "grounding": self.grounding.as_dict(),
+        }
+
+
+@dataclass
+class Evaluation:
+    articles: list[ArticleScore]
+    runs_without_gold: list[str]  # run articles (id) that no gold line covers
+    gold_without_run: list[str]  # gold articles no run covers
+
+    @property
+    def total(self) -> ArticleScore:
+        total = ArticleScore(id="total", sha256="", strategy="")
+        for a in self.articles:
+            total.stances.add(a.stances)
+            total.conditions.add(a.conditions)
+            total.claims.add(a.claims)
+            total.grounding.add(a.grounding)
+        total.grounding.checked = any(a.grounding.checked for a in self.articles)
+        return total
+
+    def as_dict(self) -> dict[str, Any]:
+        total = self.total.as_dict()
+        for key in ("id", "sha256", "strategy"):
+            del total[key]
+        return {
+            "total": total,
+            "articles": [a.as_dict() for a in self.articles],
+            "runs_without_gold": self.runs_without_gold,
+            "gold_without_run": self.gold_without_run,
+            "thresholds": {
+                "target": TARGET_THRESHOLD,
+                "condition": CONDITION_THRESHOLD,
+                "claim": CLAIM_THRESHOLD,
+            },
+        }
+
+
+def evaluate(
+    results: Iterable[ArticleResult],
+    gold: Iterable[GoldArticle],
+    text_of: Callable[[ArticleResult, GoldArticle], str | None] = lambda r, g: None,
+) -> Evaluation:
+    """Score every run article that has gold; `text_of` finds the text for grounding."""
+    by_sha = {g.article.sha256: g for g in gold}
+    scores, no_gold, seen = [], [], set()
+    for result in results:
+        g = by_sha.get(result.article.sha256)
+        if g is None:
+            no_gold.append(result.article.id)
+            continue
+        seen.add(result.article.sha256)
+        scores.append(score_article(result, g, text_of(result, g)))
+    if not scores:
+        raise ConfigError(
+            "no article in the runs has gold (matched by the sha256 of the article text). "
+            "Extract the articles the gold describes, from the same files."
+        )
+    missing = [g.label for sha, g in by_sha.items() if sha not in seen]
+    return Evaluation(scores, no_gold, missing)
+
+
+def score_article(result: ArticleResult, gold: GoldArticle, text: str | None) -> ArticleScore:
+    out = ArticleScore(result.article.id, result.article.sha256, result.strategy)
+    out.stances = Score(predicted=len(result.stances), gold=len(gold.stances))
+    out.conditions = Score(
+        predicted=sum(len(s.conditions) for s in result.stances),
+        gold=sum(len(g.conditions) for g in gold.stances),
+    )
+    free = list(result.stances)
+    for g in gold.stances:
+        hit = _take(free, lambda s, g=g: stance_matches(s, g))
+        if hit is None:
+            continue
+        out.stances.matched += 1
+        left = list(hit.conditions)
+        for gc in g.conditions:
+            if _take(left, lambda c, gc=gc: condition_matches(c, gc)) is not None:
+                out.conditions.matched += 1
+    out.claims = Score(predicted=len(result.claims), gold=len(gold.claims))
+    free_claims = list(result.claims)
+    for gcl in gold.claims:
+        if _take(free_claims, lambda c, gcl=gcl: claim_matches(c, gcl)) is not None:
+            out.claims.matched += 1
+    out.grounding = grounding(result, text)
+    return out
+
+
+def stance_matches(stance: Stance, gold: GoldStance) -> bool:
+    return (
+        actor_matches(stance.actor, gold.actor)
+        and stance.position == gold.position
+        and similar(
+            normalize_target(stance.target), normalize_target(gold.target), TARGET_THRESHOLD
+        )
+    )
+
+
+def condition_matches(condition: Condition, gold: GoldCondition) -> bool:
+    return similar(condition.text, gold.text, CONDITION_THRESHOLD) or any(
+        similar(e.quote, gold.text, CONDITION_THRESHOLD) for e in condition.evidence
+    )
+
+
+def claim_matches(claim: Claim, gold: GoldClaim) -> bool:
+    return actor_matches(claim.claimant, gold.claimant) and similar(
+        claim.content, gold.content, CLAIM_THRESHOLD
+    )
+
+
+def evidence_items(result: ArticleResult) -> list[Evidence]:
+    items = [e for s in result.stances for e in s.evidence]
+    items += [e for s in result.stances for c in s.conditions for e in c.evidence]
+    return items + [e for c in result.claims for e in c.evidence]
+
+
+def grounding(result: ArticleResult, text: str | None) -> Grounding:
+    items = evidence_items(result)
+    if text is None:
+        return Grounding(0, len(items), checked=False)
+    return Grounding(sum(text[e.start : e.end] == e.quote for e in items), len(items))
+
+
+def actor_matches(actor: Actor, aliases: list[str]) -> bool:
+    names = {a.casefold() for a in aliases}
+    return actor.name.casefold() in names or actor.canonical.casefold() in names
+
+
+def similar(a: str, b: str, threshold: float) -> bool:
+    return fuzz.token_set_ratio(a.casefold(), b.casefold()) >= threshold
+
+
+def _take(pool: list[Any], test: Callable[[Any], bool]) -> Any:
+    """Remove and return the first item of `pool` that passes `test` (None if none does)."""
+    hit = next((item for item in pool if test(item)), None)
+    if hit is not None:
+        pool.remove(hit)
+    return hit

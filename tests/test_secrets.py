@@ -1,0 +1,94 @@
+"""A recognisable fake key never appears in anything the program writes: the JSONL,
+stdout, stderr (also with --debug), error messages, or files it creates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from extractor.fakeserver import FakeServer, Reply, completion
+
+KEY = "sk-test-EXTRACTORFAKEKEY-0123456789abcdef"
+FRAGMENTS = [KEY, "EXTRACTORFAKEKEY", "0123456789abcdef"]
+GOOD = {
+    "stances": [
+        {
+            "actor": "Ana Ruiz",
+            "actor_kind": "person",
+            "target": "river park plan",
+            "position": "support",
+            "act": "statement",
+            "conditions": [],
+            "quote": "backs the river park plan",
+        }
+    ],
+    "claims": [],
+}
+
+
+def respond(request: dict[str, Any]) -> Reply:
+    user = request["messages"][1]["content"]
+    if "week 2" in user:  # a server that echoes the key in its error, as OpenAI's 401 does
+        return Reply(status=400, body={"error": {"message": f"Invalid key provided: {KEY}"}})
+    if "week 3" in user:
+        return Reply(status=500, body={"error": {"message": f"upstream said Bearer {KEY}"}})
+    return Reply(body=completion(request, GOOD))
+
+
+def _scan(*texts: str) -> None:
+    for text in texts:
+        for fragment in FRAGMENTS:
+            assert fragment not in text
+
+
+def test_key_never_written(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for week in (1, 2, 3):
+        (corpus / f"a{week}.txt").write_text(
+            f"Mayor Ana Ruiz said the city backs the river park plan.\nVote in week {week}.\n"
+        )
+    out = tmp_path / "out" / "run.jsonl"
+    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    with FakeServer(respond) as server:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "extractor.cli",
+                "--debug",
+                "extract",
+                str(corpus),
+                "--base-url",
+                server.base_url,
+                "--model",
+                "m",
+                "--mode",
+                "tools",
+                "--strategy",
+                "article",
+                "--timeout",
+                "5",
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            cwd=tmp_path,
+        )
+    # The key was really in use: the server received it.
+    assert any(h.get("authorization") == f"Bearer {KEY}" for h in server.headers)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "DEBUG" in proc.stderr  # --debug did log
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    kinds = sorted((r["error"] or {}).get("kind", "ok") for r in records)
+    assert kinds == ["ok", "refused", "server_error"]
+    written = [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
+    _scan(proc.stdout, proc.stderr, *written)
+    assert "***" in proc.stderr  # the echoed key was redacted, not merely absent
