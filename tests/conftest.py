@@ -77,3 +77,39 @@ def _private_cache(
     where = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("EXTRACTOR_CACHE", str(where / "answers.sqlite"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(where))
+
+
+def extract_argv(
+    base_url: str, *paths: object, out: object, mode: str = "json", extra: tuple[str, ...] = ()
+) -> list[str]:
+    """`extractor extract` against a fake server: article strategy, one file out."""
+    return [
+        "extract",
+        *map(str, paths),
+        "--base-url",
+        base_url,
+        "--model",
+        "m",
+        "--strategy",
+        "article",
+        "--mode",
+        mode,
+        "-o",
+        str(out),
+        *extra,
+    ]
+
+
+def park_answer(quote: str = "the city backs the river park plan") -> dict[str, Any]:
+    """A valid article-strategy answer for articles saying "Mayor Ana Ruiz said the city
+    backs the river park plan." (hand-written)."""
+    stance = {
+        "actor": "Ana Ruiz",
+        "actor_kind": "person",
+        "target": "river park plan",
+        "position": "support",
+        "act": "statement",
+        "conditions": [],
+        "quote": quote,
+    }
+    return {"stances": [stance], "claims": []}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import extract_argv, park_answer
 
 from extractor import Extractor
 from extractor.articles import from_text
@@ -24,20 +25,7 @@ from extractor.fakeserver import FakeServer, Reply, completion
 
 ATTEMPTS = 4  # LLM's default transport attempts
 SENTENCE = "Mayor Ana Ruiz said the city backs the river park plan."
-GOOD = {
-    "stances": [
-        {
-            "actor": "Ana Ruiz",
-            "actor_kind": "person",
-            "target": "river park plan",
-            "position": "support",
-            "act": "statement",
-            "conditions": [],
-            "quote": "the city backs the river park plan",
-        }
-    ],
-    "claims": [],
-}
+GOOD = park_answer()
 
 
 def article_text(tag: str) -> str:
@@ -212,19 +200,7 @@ def test_auth_and_not_found_fail_fast(
         (tmp_path / f"{tag}.txt").write_text(article_text(tag))
     with FakeServer(lambda req: Reply(status=status, body={"error": {"message": "no"}})) as server:
         code = main(
-            [
-                "extract",
-                str(tmp_path),
-                "--base-url",
-                server.base_url,
-                "--model",
-                "m",
-                "--strategy",
-                "article",
-                "-o",
-                str(tmp_path / "out.jsonl"),
-                "-q",
-            ]
+            extract_argv(server.base_url, tmp_path, out=tmp_path / "out.jsonl", extra=("-q",))
         )
     assert code == 2 and len(server.requests) == 1  # no retry, no second article
     last = capsys.readouterr().err.strip().splitlines()[-1]
@@ -259,23 +235,7 @@ def test_batch_with_random_faults_loses_nothing(tmp_path: Path) -> None:
 
     out = tmp_path / "out.jsonl"
     with FakeServer(respond) as server:
-        code = main(
-            [
-                "extract",
-                str(tmp_path),
-                "--base-url",
-                server.base_url,
-                "--model",
-                "m",
-                "--strategy",
-                "article",
-                "--mode",
-                "json",
-                "-o",
-                str(out),
-                "-q",
-            ]
-        )
+        code = main(extract_argv(server.base_url, tmp_path, out=out, extra=("-q",)))
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     ids = [line["article"]["id"] for line in lines]
     assert sorted(ids) == tags  # nothing missing, nothing duplicated

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import extract_argv
 
 from extractor import articles
 from extractor.cli import main
@@ -117,22 +118,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = root / "out.jsonl"
     err = io.StringIO()
     with FakeServer(echo) as server, contextlib.redirect_stderr(err):
-        code = main(
-            [
-                "extract",
-                str(corpus),
-                "--base-url",
-                server.base_url,
-                "--model",
-                "m",
-                "--strategy",
-                "article",
-                "--mode",
-                "json",
-                "-o",
-                str(out),
-            ]
-        )
+        code = main(extract_argv(server.base_url, corpus, out=out))
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return {
         "code": code,

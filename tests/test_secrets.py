@@ -10,24 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conftest import park_answer
+
 from extractor.fakeserver import FakeServer, Reply, completion
 
 KEY = "sk-test-EXTRACTORFAKEKEY-0123456789abcdef"
 FRAGMENTS = [KEY, "EXTRACTORFAKEKEY", "0123456789abcdef"]
-GOOD = {
-    "stances": [
-        {
-            "actor": "Ana Ruiz",
-            "actor_kind": "person",
-            "target": "river park plan",
-            "position": "support",
-            "act": "statement",
-            "conditions": [],
-            "quote": "backs the river park plan",
-        }
-    ],
-    "claims": [],
-}
+GOOD = park_answer("backs the river park plan")
 
 
 def respond(request: dict[str, Any]) -> Reply:

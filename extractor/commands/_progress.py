@@ -97,7 +97,10 @@ class RunProgress:
                 f"answers; {cache.path})"
             )
         spent = costs.cost(u, model, prices)
-        money = f"${spent:.4f} at list price" if spent is not None else "cost unknown"
+        if spent is None:
+            money = "cost unknown"
+        else:
+            money = "no cost (priced at 0)" if spent == 0 else f"${spent:.4f} at list price"
         lines.append(
             f"run: {asked}; {u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion "
             f"tokens; {money} ({model})"
