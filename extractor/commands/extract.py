@@ -65,7 +65,10 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
         "--reasks", type=int, default=1, help="re-asks when an answer fails validation (default: 1)"
     )
     ex.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds per request (default: 120)"
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds per request (default: 120; 600 for the embedded model on the CPU)",
     )
     ex.add_argument(
         "--context-sentences",
