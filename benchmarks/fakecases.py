@@ -17,6 +17,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import instructor
 import openai
 from common import Row
 from server import Instant, ServerProcess
@@ -66,23 +67,58 @@ async def _bare(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -
     return took
 
 
+async def _instructor_alone(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> float:
+    """The same requests through instructor over the openai client, each answer parsed and
+    validated as the draft schema, but nothing rendered, grounded, cached or written: what
+    the pipeline's required client layer costs by itself."""
+    client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
+    patched = instructor.from_openai(client, mode=instructor.Mode.TOOLS)
+    model = instructor.openai_schema(ArticleDraft)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(body: dict[str, Any]) -> None:
+        async with slots:
+            await patched.chat.completions.create(
+                model=body["model"],
+                messages=body["messages"],
+                response_model=model,
+                max_retries=1,
+                max_tokens=body["max_tokens"],
+                temperature=body["temperature"],
+            )
+
+    t = time.perf_counter()
+    await asyncio.gather(*(one(b) for b in bodies))
+    took = time.perf_counter() - t
+    await client.close()
+    return took
+
+
+def _recorded(src: Path, work: Path, concurrency: int) -> list[dict[str, Any]]:
+    """The request bodies the pipeline sends for the articles in `src`."""
+    with FakeServer(Instant()) as recorder:
+        conc = ["--concurrency", str(concurrency)]
+        _timed_cli(recorder, src, work / "rec.jsonl", *conc, "--no-cache")
+        return [dict(b) for b in recorder.requests]
+
+
 def overhead_and_cache(
     work: Path, n: int = 200, concurrency: int = 8, rounds: int = 5
 ) -> list[Row]:
     """Case 1 (pipeline vs bare client) and case 4 (the cached rerun of case 1)."""
     src = _corpus(work / "c1", n, 4000)
     conc = ["--concurrency", str(concurrency)]
-    with FakeServer(Instant()) as recorder:  # what the pipeline sends, for the bare loop
-        _timed_cli(recorder, src, work / "rec.jsonl", *conc, "--no-cache")
-        bodies = [dict(b) for b in recorder.requests]
+    bodies = _recorded(src, work, concurrency)  # what the pipeline sends, for the bare loop
     with ServerProcess() as server:
         _timed_cli(server, src, work / "warm.jsonl", *conc, "--no-cache")  # warm-up
         asyncio.run(_bare(server.base_url, bodies, concurrency))
-        bare, pipe, bare_cpu, pipe_cpu, uncached = [], [], [], [], []
+        asyncio.run(_instructor_alone(server.base_url, bodies, concurrency))
+        bare, alone, pipe, bare_cpu, pipe_cpu, uncached = [], [], [], [], [], []
         for round_ in range(rounds):  # alternate, take medians: the machine is shared
             cpu = time.process_time()
             bare.append(asyncio.run(_bare(server.base_url, bodies, concurrency)))
             bare_cpu.append(time.process_time() - cpu)
+            alone.append(asyncio.run(_instructor_alone(server.base_url, bodies, concurrency)))
             out = work / f"u{round_}.jsonl"
             uncached.append(_timed_cli(server, src, out, *conc, "--no-cache"))
             cache = ["--cache", str(work / f"cache{round_}.sqlite")]  # a fresh, empty one
@@ -92,16 +128,17 @@ def overhead_and_cache(
         before = server.requests
         again = _timed_cli(server, src, work / "again.jsonl", *conc, *cache)
         sent_again = server.requests - before
-    a, b = statistics.median(bare), statistics.median(pipe)
+    a, b, i = statistics.median(bare), statistics.median(pipe), statistics.median(alone)
     grounding = _grounding_ms(src)
     ratio = b / a
     speedup = pipe[-1] / again
     return [
         Row(
             "1 pipeline overhead",
-            f"{b:.2f} s vs bare client {a:.2f} s = {ratio:.2f}x (client CPU "
-            f"{statistics.median(pipe_cpu):.2f} s vs {statistics.median(bare_cpu):.2f} s; "
-            f"without the cache {statistics.median(uncached):.2f} s)",
+            f"{b:.2f} s vs bare client {a:.2f} s = {ratio:.2f}x (instructor alone {i:.2f} s "
+            f"= {i / a:.2f}x; client CPU {statistics.median(pipe_cpu):.2f} s vs "
+            f"{statistics.median(bare_cpu):.2f} s; without the cache "
+            f"{statistics.median(uncached):.2f} s)",
             "<= 1.5x",
             ratio <= 1.5,
             f"{n} articles x ~4,000 chars, concurrency {concurrency}, medians of {rounds} "
@@ -142,6 +179,7 @@ def concurrency(work: Path, n: int = 200, latency: float = 0.5) -> list[Row]:
     every request taking `latency`, no schedule beats ceil(n / c) x latency (some slot
     serves ceil(n / c) requests): that floor is what pass/fail is judged against."""
     src = _corpus(work / "c2", n, 4000)
+    bodies = _recorded(src, work, 32)
     rows = []
     with ServerProcess(delay=latency) as server:
         _timed_cli(server, src, work / "warm2.jsonl", "--concurrency", "32", "--no-cache")
@@ -149,12 +187,17 @@ def concurrency(work: Path, n: int = 200, latency: float = 0.5) -> list[Row]:
             took = _timed_cli(
                 server, src, work / f"conc{c}.jsonl", "--concurrency", str(c), "--no-cache"
             )
+            # the bare client on the same server, for reference (at c = 1 it takes 100 s)
+            bare = asyncio.run(_bare(server.base_url, bodies, c)) if c > 1 else None
             ideal, floor = n * latency / c, math.ceil(n / c) * latency
+            notes = [f"floor {floor:.2f} s: {took / floor:.3f}x"] if floor != ideal else []
+            if bare is not None:
+                notes.append(f"bare client {bare:.2f} s = {bare / ideal:.3f}x")
             rows.append(
                 Row(
                     f"2 concurrency {c}",
                     f"{took:.2f} s vs ideal {ideal:.2f} s = {took / ideal:.3f}x"
-                    + (f" (floor {floor:.2f} s: {took / floor:.3f}x)" if floor != ideal else ""),
+                    + (f" ({'; '.join(notes)})" if notes else ""),
                     "<= 1.15x",
                     took / floor <= 1.15,
                     f"{n} articles, one request each, {latency} s per request",

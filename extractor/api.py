@@ -39,10 +39,9 @@ from extractor.strategies import (
 
 DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is not known
 CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
-
-
 REMOTE_TIMEOUT = 120.0  # seconds per request, OpenAI and --base-url servers
 EMBEDDED_TIMEOUT = 600.0  # seconds per request, the embedded llama.cpp server
+
 
 class Extractor:
     """Extract grounded stances and claims with one model, for as many articles as you like.

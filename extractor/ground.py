@@ -7,6 +7,7 @@ condition that cannot be found is dropped from its stance, also with a warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -61,6 +62,7 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # asked when validating and again when grounding
 def target_in_text(text: str, target: str) -> bool:
     """At least half of the target's content words occur in the text (as word starts, so
     "sanctions" finds "sanction"); guards against targets the model made up."""

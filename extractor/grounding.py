@@ -113,6 +113,12 @@ def _window(text: str, window: tuple[int, int] | None) -> tuple[int, int] | None
     return (a, b) if a < b else None
 
 
+# Each quote and name is looked up twice, when the draft is validated (so that instructor
+# can re-ask) and again when its record is built: the second lookup is remembered. Entries
+# hold their article, so the caches stay small (a few articles' worth).
+_REMEMBERED = 1024
+
+
 def find_quote(
     text: str,
     quote: str,
@@ -127,6 +133,17 @@ def find_quote(
     normalized chars; the span is snapped to word edges and scored by
     ``fuzz.ratio`` of the normalized quote against it.
     """
+    return _find_quote(text, quote, _key(window), fuzzy_threshold)
+
+
+def _key(window: tuple[int, int] | None) -> tuple[int, int] | None:
+    return None if window is None else (window[0], window[1])  # a list is not hashable
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _find_quote(
+    text: str, quote: str, window: tuple[int, int] | None, fuzzy_threshold: float
+) -> Span | None:
     q = _EDGE_RE.sub("", quote)
     if not q:
         return None
@@ -205,6 +222,11 @@ def find_name(text: str, name: str, *, window: tuple[int, int] | None = None) ->
     apostrophes differ). A token-only match (e.g. "Putin" for "Vladimir Putin")
     is "fuzzy", scored by the share of the name's characters it covers.
     """
+    return _find_name(text, name, _key(window))
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _find_name(text: str, name: str, window: tuple[int, int] | None) -> Span | None:
     tokens = [t.strip(",;:!?()[]" + _QUOTES) for t in name.split()]
     tokens = [re.sub(r"['’ʼ]s?$", "", t) if len(t) > 2 else t for t in tokens]
     tokens = [t for t in tokens if t]

@@ -126,19 +126,10 @@ class LLM:
             "retry": tenacity.retry_if_exception_type(_TRANSIENT),
             "reraise": True,
         }
-        raw = openai.OpenAI(
-            base_url=backend.base_url,
-            api_key=backend.api_key,
-            max_retries=0,
-            timeout=backend.timeout,
-        )
-        # The transport loop goes under instructor (each re-ask gets its own retries), and
-        # the usage counter under the transport loop (each HTTP attempt counts).
-        create = tenacity.Retrying(**self._retry).wraps(_counted(raw.chat.completions.create))
-        raw.chat.completions.create = create  # type: ignore[method-assign]
-        self._client = instructor.from_openai(raw, mode=MODES[backend.mode])
-        # The async client is built on first use, per event loop (its connections belong
-        # to the loop that opened them).
+        # Each client is built on first use (building one loads the TLS certificates, tens
+        # of milliseconds); the async one per event loop, as its connections belong to the
+        # loop that opened them.
+        self._sync: Any = None
         self._async: tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI, Any] | None = None
 
     def ask(
@@ -153,7 +144,7 @@ class LLM:
         request = self._request(messages, response_model, max_tokens)
         token = grounding_context.set(context)
         try:
-            return self._client.chat.completions.create(**request)
+            return self._sync_client().chat.completions.create(**request)
         except Exception as exc:
             failure = exc
         finally:
@@ -222,6 +213,19 @@ class LLM:
         if isinstance(exc, openai.APIError):
             raise _model_error(exc, b) from exc
         raise exc
+
+    def _sync_client(self) -> Any:
+        if self._sync is None:
+            b = self.backend
+            raw = openai.OpenAI(
+                base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout
+            )
+            # The transport loop goes under instructor (each re-ask gets its own retries),
+            # and the usage counter under the transport loop (each HTTP attempt counts).
+            create = tenacity.Retrying(**self._retry).wraps(_counted(raw.chat.completions.create))
+            raw.chat.completions.create = create  # type: ignore[method-assign]
+            self._sync = instructor.from_openai(raw, mode=MODES[b.mode])
+        return self._sync
 
     def _async_client(self) -> Any:
         loop = asyncio.get_running_loop()

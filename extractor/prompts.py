@@ -48,6 +48,7 @@ class Prompts:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=False,
             autoescape=False,
+            auto_reload=False,  # prompt_version hashes the files as read now: keep them
         )
         self.system_name, self.user_name, examples_name = STRATEGY_TEMPLATES[strategy]
         self._examples_path = self._find(examples_name)

@@ -284,3 +284,17 @@ def test_find_name_prefers_window_else_first() -> None:
     last = text.rindex("Putin")
     span = find_name(text, "President Putin", window=(last, len(text)))
     assert span is not None and span.start == last and sliced(text, span) == "Putin"
+
+
+def test_remembered_lookups_answer_like_fresh_ones() -> None:
+    """Lookups are remembered (validation and grounding ask the same questions); a window
+    given as a list (as JSON gives it) is the same window, and a remembered answer is
+    the one a fresh lookup gives."""
+    text = "Putin said no. Later, Putin said no. Then Putin said no again."
+    second = text.index("Putin said no", 1)
+    window = (second, len(text))
+    first = find_quote(text, "Putin said no", window=window)
+    assert find_quote(text, "Putin said no", window=list(window)) == first  # type: ignore[arg-type]
+    assert first is not None and first.start == second
+    assert find_name(text, "Putin", window=list(window)) == find_name(text, "Putin", window=window)  # type: ignore[arg-type]
+    assert find_quote(text, "Putin said no") != first  # no window: the first occurrence
