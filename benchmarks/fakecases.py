@@ -13,6 +13,7 @@ import resource
 import statistics
 import time
 import tracemalloc
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,11 @@ def _timed_cli(server: FakeServer | ServerProcess, src: Path, out: Path, *extra:
 async def _bare(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> float:
     """The same requests through the openai client alone, `concurrency` at a time."""
     client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
-    slots = asyncio.Semaphore(concurrency)
 
-    async def one(body: dict[str, Any]) -> None:
-        async with slots:
-            await client.chat.completions.create(**body)
+    async def send(body: dict[str, Any]) -> None:
+        await client.chat.completions.create(**body)
 
-    t = time.perf_counter()
-    await asyncio.gather(*(one(b) for b in bodies))
-    took = time.perf_counter() - t
+    took = await _timed_gather(send, bodies, concurrency)
     await client.close()
     return took
 
@@ -73,24 +70,37 @@ async def _instructor_alone(base_url: str, bodies: list[dict[str, Any]], concurr
     client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
     patched = instructor.from_openai(client, mode=instructor.Mode.TOOLS)
     model = instructor.openai_schema(ArticleDraft)
+
+    async def send(body: dict[str, Any]) -> None:
+        await patched.chat.completions.create(
+            model=body["model"],
+            messages=body["messages"],
+            response_model=model,
+            max_retries=1,
+            max_tokens=body["max_tokens"],
+            temperature=body["temperature"],
+        )
+
+    took = await _timed_gather(send, bodies, concurrency)
+    await client.close()
+    return took
+
+
+async def _timed_gather(
+    send: Callable[[dict[str, Any]], Awaitable[None]],
+    bodies: list[dict[str, Any]],
+    concurrency: int,
+) -> float:
+    """Seconds to `send` every body, `concurrency` at a time."""
     slots = asyncio.Semaphore(concurrency)
 
     async def one(body: dict[str, Any]) -> None:
         async with slots:
-            await patched.chat.completions.create(
-                model=body["model"],
-                messages=body["messages"],
-                response_model=model,
-                max_retries=1,
-                max_tokens=body["max_tokens"],
-                temperature=body["temperature"],
-            )
+            await send(body)
 
     t = time.perf_counter()
     await asyncio.gather(*(one(b) for b in bodies))
-    took = time.perf_counter() - t
-    await client.close()
-    return took
+    return time.perf_counter() - t
 
 
 def _recorded(src: Path, work: Path, concurrency: int) -> list[dict[str, Any]]:

@@ -133,10 +133,10 @@ def find_quote(
     normalized chars; the span is snapped to word edges and scored by
     ``fuzz.ratio`` of the normalized quote against it.
     """
-    return _find_quote(text, quote, _key(window), fuzzy_threshold)
+    return _find_quote(text, quote, _hashable(window), fuzzy_threshold)
 
 
-def _key(window: tuple[int, int] | None) -> tuple[int, int] | None:
+def _hashable(window: tuple[int, int] | None) -> tuple[int, int] | None:
     return None if window is None else (window[0], window[1])  # a list is not hashable
 
 
@@ -222,7 +222,7 @@ def find_name(text: str, name: str, *, window: tuple[int, int] | None = None) ->
     apostrophes differ). A token-only match (e.g. "Putin" for "Vladimir Putin")
     is "fuzzy", scored by the share of the name's characters it covers.
     """
-    return _find_name(text, name, _key(window))
+    return _find_name(text, name, _hashable(window))
 
 
 @lru_cache(maxsize=_REMEMBERED)

@@ -216,30 +216,28 @@ class LLM:
 
     def _sync_client(self) -> Any:
         if self._sync is None:
-            b = self.backend
-            raw = openai.OpenAI(
-                base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout
-            )
-            # The transport loop goes under instructor (each re-ask gets its own retries),
-            # and the usage counter under the transport loop (each HTTP attempt counts).
-            create = tenacity.Retrying(**self._retry).wraps(_counted(raw.chat.completions.create))
-            raw.chat.completions.create = create  # type: ignore[method-assign]
-            self._sync = instructor.from_openai(raw, mode=MODES[b.mode])
+            raw = openai.OpenAI(**self._connection())
+            self._sync = self._patched(raw, tenacity.Retrying, _counted)
         return self._sync
 
     def _async_client(self) -> Any:
         loop = asyncio.get_running_loop()
         if self._async is None or self._async[0] is not loop:
-            b = self.backend
-            raw = openai.AsyncOpenAI(
-                base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout
-            )
-            create = tenacity.AsyncRetrying(**self._retry).wraps(
-                _acounted(raw.chat.completions.create)
-            )
-            raw.chat.completions.create = create  # type: ignore[method-assign]
-            self._async = (loop, raw, instructor.from_openai(raw, mode=MODES[b.mode]))
+            raw = openai.AsyncOpenAI(**self._connection())
+            self._async = (loop, raw, self._patched(raw, tenacity.AsyncRetrying, _acounted))
         return self._async[2]
+
+    def _connection(self) -> dict[str, Any]:
+        b = self.backend  # the SDK's own retries are off: tenacity retries (see the top)
+        return dict(base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout)
+
+    def _patched(self, raw: Any, retrying: Any, counted: Callable[..., Any]) -> Any:
+        """instructor over `raw`. The transport loop goes under instructor (each re-ask
+        gets its own retries), and the usage counter under the transport loop (each HTTP
+        attempt counts)."""
+        create = retrying(**self._retry).wraps(counted(raw.chat.completions.create))
+        raw.chat.completions.create = create
+        return instructor.from_openai(raw, mode=MODES[self.backend.mode])
 
 
 @functools.cache
