@@ -13,7 +13,6 @@ import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Literal
 
 from extractor import articles, costs
 from extractor.articles import Article
@@ -31,7 +30,9 @@ from extractor.speedups import remember_async_validator_check
 from extractor.strategies import (
     Progress,
     Strategy,
+    aanswer_agenda,
     aanswer_all,
+    answer_agenda,
     answer_all,
     chunk_budget,
     questions,
@@ -163,6 +164,19 @@ class Extractor:
             context_sentences=self.context_sentences,
         )
 
+    def _readable(self, article: Article) -> tuple[str, str | None]:
+        if article.error:
+            raise article.error
+        return article.text, article.title
+
+    def _phases(self, progress: Progress | None) -> dict[str, object]:
+        return {
+            "chunk_tokens": self.chunk_tokens,
+            "overlap_tokens": self.overlap_tokens,
+            "context_sentences": self.context_sentences,
+            "progress": progress,
+        }
+
     def estimate(self, items: Iterable[Article], prices: Path | None = None) -> costs.Estimate:
         """Requests, tokens and cost a run over `items` would take; sends nothing."""
         return costs.estimate(self, items, prices)
@@ -193,8 +207,18 @@ class Extractor:
         if cached is not None:
             return self._result(article, cached, Usage(), None)
         with Attempt() as attempt:
-            qs, limit = self.questions(article), self._limit()
-            attempt.found = await aanswer_all(self._asker, qs, article.text, limit, progress)
+            limit = self._limit()
+            if self.strategy == "agenda":
+                attempt.found = await aanswer_agenda(
+                    self._asker,
+                    self.prompts,
+                    *self._readable(article),
+                    limit,
+                    **self._phases(progress),
+                )
+            else:
+                qs = self.questions(article)
+                attempt.found = await aanswer_all(self._asker, qs, article.text, limit, progress)
         return self._finish(article, key, attempt)
 
     def arun_many(
@@ -217,8 +241,13 @@ class Extractor:
         if cached is not None:
             return self._result(article, cached, Usage(), None), None
         with Attempt() as attempt:
-            qs = self.questions(article)
-            attempt.found = answer_all(self._asker, qs, article.text, progress)
+            if self.strategy == "agenda":
+                attempt.found = answer_agenda(
+                    self._asker, self.prompts, *self._readable(article), **self._phases(progress)
+                )
+            else:
+                qs = self.questions(article)
+                attempt.found = answer_all(self._asker, qs, article.text, progress)
         return self._finish(article, key, attempt), attempt.failure
 
     def _finish(self, article: Article, key: str, attempt: Attempt) -> ArticleResult:
@@ -274,7 +303,7 @@ def extract(
     *,
     model: str | None = None,
     base_url: str | None = None,
-    strategy: Literal["article", "sentences"] | None = None,
+    strategy: Strategy | None = None,
     **options: object,
 ) -> ArticleResult:
     """Extract grounded stances, conditions and claims from one article's text."""

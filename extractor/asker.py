@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -33,6 +33,8 @@ class Question:
     span: Span  # the chunk or sentence asked about
     window: Span  # where its evidence and actors may come from
     lenient: bool = False  # an unusable answer costs this question only, not the article
+    # turns the answer into records, `ground(answer, text)`; None: by the draft's type
+    ground: Callable[..., Any] | None = field(default=None, compare=False)
 
 
 class Records(BaseModel):
@@ -129,7 +131,7 @@ class Asker:
             self.cache.put(key, draft.model_dump_json())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=512)  # bounded: the agenda strategy makes a schema per article
 def _schema_hash(model: type[BaseModel]) -> str:
     blob = json.dumps(model.model_json_schema(), sort_keys=True)
     return f"{model.__name__}:{_sha(blob)[:16]}"

@@ -123,7 +123,7 @@ def prompt_tokens(q: Question, mode: str) -> int:
     return tokens
 
 
-@functools.cache
+@functools.lru_cache(maxsize=512)  # bounded: the agenda strategy makes a schema per article
 def _schema_tokens(model: type) -> int:
     return approx_tokens(json.dumps(model.model_json_schema()))  # type: ignore[attr-defined]
 

@@ -22,14 +22,55 @@ WORD = re.compile(r"[A-Za-z]{4,}")
 
 def asked(request: dict[str, Any]) -> tuple[str, str]:
     """("article", chunk) or ("sentence", sentence): what the request asks about, taken
-    from the last delimited block of its first user message (the examples come first)."""
+    from the last delimited block of its first user message (the examples come first).
+    The agenda strategy's questions: ("agenda", chunk) or ("statement", sentence)."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    if user.endswith('Task "agenda".'):
+        return "agenda", _between(user, "<article>\n", "\n</article>")
+    if '\nTask "sentence": <sentence>' in user:
+        return "statement", _between(user, '\nTask "sentence": <sentence>', "</sentence>")
     for tag in ("article", "sentence"):
         end = user.rfind(f"\n</{tag}>")
         if end >= 0:
             start = user.rfind(f"<{tag}>\n", 0, end) + len(f"<{tag}>\n")
             return tag, user[start:end]
     raise ValueError("no <article> or <sentence> block in the request")
+
+
+def _between(text: str, start: str, end: str) -> str:
+    stop = text.rfind(end)
+    return text[text.rfind(start, 0, stop) + len(start) : stop]
+
+
+def _listed(user: str, label: str) -> list[str]:
+    """The quoted choices of the agenda question's "Proposals:" or "Actors:" line."""
+    line = next((ln for ln in user.splitlines() if ln.startswith(label)), "")
+    return [c for c in re.findall(r'"([^"]*)"', line) if c != "none"]
+
+
+def agenda_answer(chunk: str, limit: int = 3) -> dict[str, Any]:
+    """Each of the first `limit` sentences naming someone: its first three words of four
+    letters or more as a proposal (quoted by the sentence), the name as an actor."""
+    found = _records(chunk, limit)
+    return {
+        "proposals": [{"name": target, "quote": sentence} for _, target, sentence in found],
+        "actors": list(dict.fromkeys(name for name, _, _ in found)),
+    }
+
+
+def statement_answer(user: str, sentence: str) -> dict[str, Any]:
+    """The listed actor the sentence names supports the listed proposal it mentions."""
+    actors = [a for a in _listed(user, "Actors:") if a in sentence]
+    proposals = [p for p in _listed(user, "Proposals:") if p in sentence]
+    if not actors:
+        return {"items": []}
+    item = {
+        "who": actors[0],
+        "about": proposals[0] if proposals else "none",
+        "position": "support",
+        "conditions": [],
+    }
+    return {"items": [item]}
 
 
 def _records(text: str, limit: int) -> list[tuple[str, str, str]]:
@@ -94,7 +135,13 @@ def quote_back(request: dict[str, Any], delay: float = 0.0, limit: int = 3) -> R
     """A Reply for the FakeServer: a valid answer about what `request` asks, with up to
     `limit` stances and claims per chunk."""
     kind, text = asked(request)
-    answer = article_answer(text, limit) if kind == "article" else sentence_answer(text)
+    if kind == "agenda":
+        answer = agenda_answer(text, limit)
+    elif kind == "statement":
+        user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+        answer = statement_answer(user, text)
+    else:
+        answer = article_answer(text, limit) if kind == "article" else sentence_answer(text)
     prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
     return Reply(body=completion(request, answer, usage=(prompt, 50)), delay=delay)
 

@@ -8,6 +8,7 @@ condition that cannot be found is dropped from its stance, also with a warning.
 from __future__ import annotations
 
 import functools
+import os.path
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -73,6 +74,38 @@ def target_in_text(text: str, target: str) -> bool:
     return seen * 2 >= len(words)
 
 
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str | None:
+    """Why `target` is no proposal of this text, or None. Dropped: words the text does not
+    have ("politikulitevrozniakiego": fragments a small model glues together), and a
+    target that is one of the actors ("Marco Rubio support 'US Secretary of State Marco
+    Rubio'")."""
+    if not target_in_text(text, target):
+        return f"target {target!r} is not in the article"
+    fragments = [w for w in _WORD.findall(target) if len(w) > 3 and not _word_in(w, text)]
+    if fragments:
+        return f"target {target!r}: {', '.join(map(repr, fragments))} is not a word of the text"
+    who = canonical_name(target, text).casefold()
+    if any(a and who == canonical_name(a, text).casefold() for a in actors):
+        return f"target {target!r} is an actor, not a proposal"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_in(word: str, text: str) -> bool:
+    """`word` is a word of the text, or shares most of its beginning with one ("restoring"
+    and "restore"; not "regroupmente" and "regroup")."""
+    w = word.casefold()
+    for m in re.finditer(rf"\b{re.escape(w[:4])}[\w'-]*", text, re.IGNORECASE):
+        other = m.group().casefold()
+        common = len(os.path.commonprefix([w, other]))  # noqa: RUF071 - strings, on purpose
+        if common >= 0.6 * max(len(w), len(other)):
+            return True
+    return False
+
+
 def evidence(text: str, quote: str, window: Window = None) -> Evidence | None:
     span = find_quote(text, quote, window=window)
     if span is None:
@@ -132,7 +165,7 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
             f"stance ({s.actor!r} on {s.target!r})",
             (who is None, f"actor {s.actor!r} is not named in the article"),
             (ev is None, f"quote {s.quote!r} is not in the article"),
-            (not target_in_text(text, s.target), f"target {s.target!r} is not in the article"),
+            (bool(off := target_problem(text, s.target, (s.actor,))), off or ""),
         ):
             continue
         assert who is not None and ev is not None
@@ -201,7 +234,7 @@ def ground_sentence(
             out,
             f"stance ({s.actor!r} on {s.target!r}) at {start}",
             (who is None, f"actor {s.actor!r} is not named in the sentence or its context"),
-            (not target_in_text(text, s.target), f"target {s.target!r} is not in the article"),
+            (bool(off := target_problem(text, s.target, (s.actor,))), off or ""),
         ):
             continue
         assert who is not None

@@ -21,6 +21,7 @@ from extractor.errors import ConfigError
 STRATEGY_TEMPLATES = {
     "article": ("article.system.j2", "article.user.j2", "examples/article.json"),
     "sentences": ("sentence.system.j2", "sentence.user.j2", "examples/sentence.json"),
+    "agenda": ("agenda.system.j2", "agenda.user.j2", "examples/agenda.json"),
 }
 
 
@@ -50,6 +51,9 @@ class Prompts:
             autoescape=False,
             auto_reload=False,  # prompt_version hashes the files as read now: keep them
         )
+        # `tojson` sorts keys and escapes <, > and & for HTML; an example answer must show
+        # its keys in the schema's order (the order a grammar makes the model write them)
+        self._env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
         self.system_name, self.user_name, examples_name = STRATEGY_TEMPLATES[strategy]
         self._examples_path = self._find(examples_name)
         self.examples: list[dict[str, Any]] = (

@@ -1,4 +1,5 @@
-"""The two ways of asking: the whole article (or chunk) at once, or one sentence at a time.
+"""The three ways of asking: the whole article (or chunk) at once, one sentence at a time,
+or the article's agenda first and then each sentence against it.
 
 `article` suits capable models. A long article is cut into chunks of whole sentences by a
 token budget, overlapping so a stance told across a boundary is seen whole; the records
@@ -7,7 +8,14 @@ and merged by the caller. `sentences` suits small local ones: each call is a sma
 question about one sentence, with the few sentences before it as context so "he" or a
 bare quote can be attributed; its evidence is the sentence asked about.
 
-`questions()` renders every request of an article up front; `answer_all()` asks them one
+`agenda` suits small local models that choose well from a short list: one call lists the
+proposals and actors of the article (or chunk), then each sentence with an attribution or
+position cue is asked which listed actor takes which position on which listed proposal
+(see extractor.agenda). Every request of an article starts with the same system prompt
+and the same article text, so a llama.cpp server reuses its prompt cache across them.
+
+`questions()` renders every request of an article up front (for `agenda`, the second
+phase as it would look with an empty agenda: enough for estimates); `answer_all()` asks them one
 after another, `aanswer_all()` concurrently (bounded by the caller's semaphore). Both
 ground the answers in question order, so the result does not depend on timing.
 """
@@ -15,23 +23,36 @@ ground the answers in question order, so the result does not depend on timing.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel
 
+from extractor.agenda import (
+    Agenda,
+    AgendaDraft,
+    ground_agenda,
+    ground_statements,
+    resolve_conflicts,
+    statement_model,
+    worth_asking,
+)
 from extractor.asker import Asker, Question
 from extractor.drafts import ArticleDraft, SentenceDraft
 from extractor.errors import ConfigError, InvalidOutput
 from extractor.ground import Grounded, ground_article, ground_sentence
+from extractor.merge import merge_stances
 from extractor.prompts import Prompts
-from extractor.segment import approx_tokens, sentences, split_long, token_chunks
+from extractor.segment import Span, approx_tokens, sentences, split_long, token_chunks
 
-Strategy = Literal["article", "sentences"]
+Strategy = Literal["article", "sentences", "agenda"]
 Progress = Callable[[int, int], None]
 
 ARTICLE_MAX_TOKENS = 2048
 SENTENCE_MAX_TOKENS = 400
+AGENDA_MAX_TOKENS = 400
+STATEMENT_MAX_TOKENS = 300
 
 
 def questions(
@@ -44,12 +65,25 @@ def questions(
     overlap_tokens: int,
     context_sentences: int,
 ) -> list[Question]:
+    if strategy == "agenda":
+        qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
+        empty = Agenda((), ("",))  # sized like the real second phase
+        return qs + [
+            q
+            for i, a in enumerate(qs)
+            for q in statement_questions(
+                prompts,
+                text,
+                title,
+                empty,
+                a.window,
+                _after(qs, i),
+                chunk_tokens,
+                context_sentences,
+            )
+        ]
     if strategy == "article":
-        spans = (
-            [(0, len(text))]
-            if approx_tokens(text) <= chunk_tokens
-            else token_chunks(text, chunk_tokens, overlap_tokens)
-        )
+        spans = _chunks(text, chunk_tokens, overlap_tokens)
         return [
             Question(
                 messages=prompts.messages(article=text[start:end], title=title),
@@ -82,6 +116,167 @@ def questions(
     return out
 
 
+def _chunks(text: str, chunk_tokens: int, overlap_tokens: int) -> list[Span]:
+    if approx_tokens(text) <= chunk_tokens:
+        return [(0, len(text))]
+    return token_chunks(text, chunk_tokens, overlap_tokens)
+
+
+def _after(qs: list[Question], i: int) -> int:
+    """Where chunk i's own sentences begin: after those of the chunk before it."""
+    return qs[i - 1].window[1] if i else 0
+
+
+def agenda_questions(
+    prompts: Prompts, text: str, title: str | None, chunk_tokens: int, overlap_tokens: int
+) -> list[Question]:
+    """The first phase of `agenda`: one question per chunk, what is debated and by whom."""
+    return [
+        Question(
+            messages=prompts.messages(article=text[start:end], title=title, sentence=""),
+            response_model=AgendaDraft,
+            context={"text": text, "window": (start, end)},
+            max_tokens=AGENDA_MAX_TOKENS,
+            span=(start, end),
+            window=(start, end),
+            lenient=True,
+        )
+        for start, end in _chunks(text, chunk_tokens, overlap_tokens)
+    ]
+
+
+def statement_questions(
+    prompts: Prompts,
+    text: str,
+    title: str | None,
+    agenda: Agenda,
+    chunk: Span,
+    first: int,
+    chunk_tokens: int,
+    context_sentences: int,
+) -> list[Question]:
+    """The second phase of `agenda` for one chunk: a question per sentence that starts at
+    or after `first` (so overlapping chunks ask each sentence once) and carries a cue.
+    Empty when the agenda names no actor: every answer would then be an invention."""
+    if not agenda.actors:
+        return []
+    model = statement_model(agenda)
+    spans = [
+        s for s in split_long(text, sentences(text), chunk_tokens) if chunk[0] <= s[0] < chunk[1]
+    ]
+    out = []
+    for i, (start, end) in enumerate(spans):
+        if start < first or not worth_asking(text[start:end]):
+            continue
+        before = spans[max(0, i - context_sentences) : i]
+        window = (before[0][0] if before else start, end)
+        around = (spans[i - 1][0] if i else start, spans[i + 1][1] if i + 1 < len(spans) else end)
+        out.append(
+            Question(
+                messages=prompts.messages(
+                    article=text[chunk[0] : chunk[1]],
+                    title=title,
+                    sentence=text[start:end],
+                    proposals=agenda.proposals,
+                    actors=agenda.actors,
+                ),
+                response_model=model,
+                context={"text": text, "window": window, "strict": True},
+                max_tokens=STATEMENT_MAX_TOKENS,
+                span=(start, end),
+                window=window,
+                lenient=True,
+                ground=functools.partial(
+                    ground_statements, sentence=(start, end), window=window, around=around
+                ),
+            )
+        )
+    return out
+
+
+def answer_agenda(
+    asker: Asker,
+    prompts: Prompts,
+    text: str,
+    title: str | None,
+    *,
+    chunk_tokens: int,
+    overlap_tokens: int,
+    context_sentences: int,
+    progress: Progress | None = None,
+) -> Grounded:
+    out = Grounded([], [], [])
+    qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
+    for i, q in enumerate(qs):
+        try:
+            draft: BaseModel | InvalidOutput = asker.ask(q)
+        except InvalidOutput as exc:
+            draft = exc
+        agenda = _agenda(draft, q, text, out)
+        sqs = statement_questions(
+            prompts, text, title, agenda, q.window, _after(qs, i), chunk_tokens, context_sentences
+        )
+        _extend(out, answer_all(asker, sqs, text, progress))
+    return _settled(out)
+
+
+async def aanswer_agenda(
+    asker: Asker,
+    prompts: Prompts,
+    text: str,
+    title: str | None,
+    limit: asyncio.Semaphore | None,
+    *,
+    chunk_tokens: int,
+    overlap_tokens: int,
+    context_sentences: int,
+    progress: Progress | None = None,
+) -> Grounded:
+    """`answer_agenda` on the event loop: chunks at once, each chunk's sentences at once."""
+    qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
+
+    async def chunk(i: int, q: Question) -> Grounded:
+        part = Grounded([], [], [])
+        try:
+            draft: BaseModel | InvalidOutput = await asker.aask(q, limit)
+        except InvalidOutput as exc:
+            draft = exc
+        agenda = _agenda(draft, q, text, part)
+        sqs = statement_questions(
+            prompts, text, title, agenda, q.window, _after(qs, i), chunk_tokens, context_sentences
+        )
+        _extend(part, await aanswer_all(asker, sqs, text, limit, progress))
+        return part
+
+    out = Grounded([], [], [])
+    for part in await asyncio.gather(*(chunk(i, q) for i, q in enumerate(qs))):
+        _extend(out, part)
+    return _settled(out)
+
+
+def _agenda(draft: BaseModel | InvalidOutput, q: Question, text: str, out: Grounded) -> Agenda:
+    """The grounded agenda of a chunk. An unusable answer, or one that names no actor of
+    the text, leaves the chunk's sentences unasked; the warnings say so."""
+    if isinstance(draft, InvalidOutput):
+        out.warnings.append(f"agenda of the chunk at {q.span[0]}: {draft}")
+        return Agenda((), ())
+    assert isinstance(draft, AgendaDraft)
+    agenda, warnings = ground_agenda(draft, text, q.window)
+    out.warnings.extend(warnings)
+    if not agenda.actors:
+        out.warnings.append(
+            f"the agenda of the chunk at {q.span[0]} names no actor of the text: "
+            "its sentences were not asked"
+        )
+    return agenda
+
+
+def _settled(found: Grounded) -> Grounded:
+    """One position per actor and target (see extractor.agenda.resolve_conflicts)."""
+    stances, warnings = resolve_conflicts(merge_stances(found.stances))
+    return Grounded(stances, found.claims, [*found.warnings, *warnings])
+
+
 def chunk_budget(
     prompts: Prompts, strategy: Strategy, context_tokens: int, wanted: int, context_sentences: int
 ) -> int:
@@ -91,6 +286,8 @@ def chunk_budget(
     overhead = sum(approx_tokens(m["content"]) for m in blank) + 600  # + schema, margin
     if strategy == "article":
         room = context_tokens - overhead - ARTICLE_MAX_TOKENS
+    elif strategy == "agenda":  # + the agenda's lists and one sentence (up to 300 tokens)
+        room = context_tokens - overhead - max(AGENDA_MAX_TOKENS, STATEMENT_MAX_TOKENS + 500)
     else:  # the sentence comes with up to `context_sentences` more as context
         room = (context_tokens - overhead - SENTENCE_MAX_TOKENS) // (1 + context_sentences)
     if room < 100:
@@ -162,6 +359,8 @@ async def aanswer_all(
 
 
 def _ground(q: Question, draft: BaseModel, text: str) -> Grounded:
+    if q.ground is not None:
+        return q.ground(draft, text)
     if isinstance(draft, ArticleDraft):
         return ground_article(draft, text, q.window)
     assert isinstance(draft, SentenceDraft)

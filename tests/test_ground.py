@@ -7,7 +7,13 @@ from pydantic import ValidationError
 
 from extractor.actors import canonical_name
 from extractor.drafts import ArticleDraft, SentenceDraft
-from extractor.ground import attribution_of, ground_article, ground_sentence, target_in_text
+from extractor.ground import (
+    attribution_of,
+    ground_article,
+    ground_sentence,
+    target_in_text,
+    target_problem,
+)
 from extractor.merge import merge_stances
 from extractor.segment import sentences
 
@@ -151,6 +157,58 @@ def test_target_must_come_from_the_text(seed_text: str) -> None:
     assert target_in_text(seed_text, "restoring military aid")
     assert not target_in_text(seed_text, "vbsp-2014385697.json")
     assert not target_in_text(seed_text, "politikulitevrozniakiego")
+
+
+NONSENSE_TARGETS = [  # what the embedded SmolLM2-135M returned as targets on this text
+    ("US Secretary of State Marco Rubio", "an actor, not a proposal"),
+    ("regroupmente reagrandiza", "is not a word of the text"),
+    ("politikulitevrozniakiego", "is not in the article"),
+]
+
+
+@pytest.mark.parametrize(("target", "why"), NONSENSE_TARGETS)
+def test_nonsense_targets_are_dropped_in_every_strategy(
+    seed_text: str, target: str, why: str
+) -> None:
+    spans = sentences(seed_text)
+    start, end = next((a, b) for a, b in spans if "ball is in Russia" in seed_text[a:b])
+    draft = SentenceDraft.model_validate(
+        {
+            "stances": [
+                {
+                    "actor": "Marco Rubio",
+                    "actor_kind": "person",
+                    "target": target,
+                    "position": "support",
+                    "act": "statement",
+                }
+            ],
+            "claims": [],
+        }
+    )
+    found = ground_sentence(draft, seed_text, (start, end), (start, end))
+    assert found.stances == [] and why in found.warnings[0]
+    article = ArticleDraft.model_validate(
+        {
+            "stances": [
+                {
+                    "actor": "Marco Rubio",
+                    "actor_kind": "person",
+                    "target": target,
+                    "position": "support",
+                    "act": "statement",
+                    "quote": "the ball is in Russia's court",
+                }
+            ]
+        }
+    )
+    found = ground_article(article, seed_text)
+    assert found.stances == [] and why in found.warnings[0]
+
+
+def test_real_proposals_are_not_flagged(seed_text: str) -> None:
+    for target in ("30-day ceasefire", "restoring military aid", "sanctions on Russia"):
+        assert target_problem(seed_text, target, ("Marco Rubio", "Washington")) is None
 
 
 @pytest.mark.parametrize(

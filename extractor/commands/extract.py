@@ -55,9 +55,10 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
     )
     ex.add_argument(
         "--strategy",
-        choices=["article", "sentences"],
-        help="one call per article/chunk, or per sentence (default: sentences for "
-        "the embedded model, article otherwise)",
+        choices=["agenda", "article", "sentences"],
+        help="agenda: list the article's proposals and actors, then classify each "
+        "sentence against them; article: one call per article/chunk; sentences: one open "
+        "call per sentence (default: agenda for the embedded model, article otherwise)",
     )
     ex.add_argument("--gguf", help="run this local GGUF model on the embedded server instead")
     ex.add_argument("--prompts", help="directory of prompt templates overriding the built-in ones")
