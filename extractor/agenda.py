@@ -117,7 +117,68 @@ def ground_agenda(
             proposals.append(name)
         elif len(name) > len(proposals[same]):  # keep the fuller wording of the two
             proposals[same] = name
+    for name in objects(text, window):
+        if len(proposals) >= MAX_PROPOSALS + 2 or target_problem(text, name, tuple(actors)):
+            continue
+        if not any(_shares_subject(name, q) for q in proposals):
+            proposals.append(name)
     return Agenda(tuple(proposals), tuple(actors)), warnings
+
+
+_OBJECT = re.compile(
+    r"\b(?:agree[sd]? (?:to|with)|accept(?:s|ed)?|reject(?:s|ed)?|support(?:s|ed)?|"
+    r"oppose[sd]?|back(?:s|ed)?|endorse[sd]?|consider(?:s|ed)?|approve[sd]?|"
+    r"welcome[sd]?|(?:pledge|promise|vow|threaten)(?:s|d|ed)? to|threaten(?:s|ed)?|"
+    r"warn(?:s|ed)? of|call(?:s|ed)? for|demand(?:s|ed)?|propose[sd]?|push(?:es|ed)? for|"
+    r"vote[sd]? (?:for|against))\s+"
+    r"((?:(?:the|a|an|its|their|his|her|this|that)\s+)?[\w'-]+(?:\s+[\w'-]+){0,5})"
+)
+_STOP_AT = re.compile(
+    r"\s+(?:that|which|who|but|if|unless|should|after|before|because|while|when|on|in|"
+    r"as|at|by|from|rather|without|and then|outright|for|with|will|would|could|can|may|"
+    r"might|is|are|was|were|has|have)\b.*",
+    re.IGNORECASE,
+)
+_GENERIC = frozenset(
+    """
+    the a an its their his her this that proposal proposals plan plans deal agreement idea
+    measure move offer terms conditions it them one call effort efforts
+    """.split()
+)
+
+
+def objects(text: str, window: tuple[int, int]) -> list[str]:
+    """What the text says someone agrees to, rejects, pledges, threatens or calls for
+    ("pledged to restore military aid", "warned of new tariffs"): proposal candidates a
+    small model tends to leave off its agenda, found without asking it. An object made
+    only of generic words ("the proposal", "the deal") names nothing and is skipped."""
+    found: list[str] = []
+    for m in _OBJECT.finditer(text, *window):
+        if re.match(r"(by|of|for|in|to|above|with|from)\b", m.group(1), re.IGNORECASE):
+            continue  # "backed by ...": passive, no object
+        phrase = _STOP_AT.sub("", m.group(1))
+        words = phrase.split()
+        while words and words[0].casefold() in _GENERIC - {"proposal", "plan", "deal"}:
+            words = words[1:]  # determiners
+        name = " ".join(words).strip(" ,.;:'\"")
+        if name and any(w.casefold() not in _GENERIC for w in _WORDS.findall(name)):
+            found.append(name)
+    return found
+
+
+_WORDS = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def _shares_subject(a: str, b: str) -> bool:
+    """Two wordings that share a content word (by its first five letters) are taken for
+    the same proposal: "the ceasefire proposal" and "US-backed ceasefire"."""
+
+    def heads(t: str) -> set[str]:
+        return {w.casefold()[:5] for w in _WORDS.findall(t) if len(w) > 3} - {
+            g[:5] for g in _GENERIC
+        }
+
+    return bool(heads(a) & heads(b))
 
 
 _SPEAKER = re.compile(

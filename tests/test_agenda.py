@@ -17,7 +17,9 @@ from extractor.agenda import (
     claim_of,
     ground_agenda,
     ground_statements,
+    objects,
     resolve_conflicts,
+    speakers,
     statement_model,
     worth_asking,
 )
@@ -252,3 +254,20 @@ def test_pipeline_sync_and_concurrent_give_the_same_grounded_records(tmp_path: P
         for record in [*result["stances"], *result["claims"]]:
             for ev in record["evidence"]:
                 assert text[ev["start"] : ev["end"]] == ev["quote"]
+
+
+def test_speakers_and_objects_complete_the_agenda_without_asking() -> None:
+    text = (
+        "The Harbor Authority has warned of higher docking fees if the tram is delayed. "
+        "Ines Berg pledged to expand night ferries. The union rejected the proposal. "
+        "The plan was backed by the mayor's office."
+    )
+    whole = (0, len(text))
+    assert speakers(text, whole) == ["Harbor Authority", "Ines Berg"]
+    assert objects(text, whole) == ["higher docking fees", "expand night ferries"]
+    agenda, _ = ground_agenda(
+        agenda_draft([("night ferries", "night ferries")], ["Ines Berg"]), text, whole
+    )
+    # "expand night ferries" is the listed proposal in other words: not offered twice
+    assert agenda.proposals == ("night ferries", "higher docking fees")
+    assert agenda.actors == ("Ines Berg", "Harbor Authority")
