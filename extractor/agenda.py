@@ -298,25 +298,39 @@ def ground_statements(
     sentence: tuple[int, int],
     window: tuple[int, int],
     around: tuple[int, int],
+    actors: tuple[str, ...] = (),
 ) -> Grounded:
     """Records from one sentence's answer. Evidence: the sentence. The actor must be named
-    in the sentence or the sentences before it (`window`); a condition must be found in
-    the sentence or the ones beside it (`around`). A sentence that reports speech gives
-    its speaker a claim, whose content is the sentence's own words (`claim_of`)."""
+    in the sentence, or, when the sentence names none of the `actors` ("He said ..."), in
+    the sentences before it (`window`). A stance's position must show in the sentence's
+    words (`position_shows`); a condition must be found in the sentence or the ones beside
+    it (`around`). A sentence that reports speech gives its speaker a claim, whose content
+    is the sentence's own words (`claim_of`)."""
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     out = Grounded([], [], [])
+    named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
     claimed: set[str] = set()
     for item in getattr(answer, "items", []):
-        who = actor(text, item.who, "other", window, strict=True)
+        who = actor(text, item.who, "other", sentence if named else window, strict=True)
+        where = f"in the sentence, which names {', '.join(named)}" if named else "near it"
         label = f"statement ({item.who!r}) at {start}"
-        if _drop(out, label, (who is None, f"actor {item.who!r} is not named near the sentence")):
+        if _drop(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
             continue
         assert who is not None
         claim = claim_of(who, ev)
         if claim is not None and who.canonical not in claimed:
             claimed.add(who.canonical)
             out.claims.append(claim)
+        if item.about != NONE and _drop(
+            out,
+            f"stance ({item.who!r} {item.position} {item.about!r}) at {start}",
+            (
+                not position_shows(item.position, ev.quote),
+                f"no word of the sentence says {item.position}",
+            ),
+        ):
+            continue
         if item.about == NONE:
             continue
         conditions = []
@@ -396,6 +410,31 @@ def claim_of(who: Actor, ev: Evidence) -> Claim | None:
         attribution=attribution_of(sentence),
         evidence=[ev],
     )
+
+
+_SUPPORT = re.compile(
+    r"\b(agree|accept|support|back(s|ed|ing)?\b|endors|welcom|approv|favou?r|pledg|promis|"
+    r"vow|commit|willing|open to|propos|urg|call(s|ed)? (for|on)|demand|warn|threat|insist|"
+    r"want|seek|push|sign|vote[sd]? for|must|need)",
+    re.IGNORECASE,
+)
+_OPPOSE = re.compile(
+    r"\b(reject|oppos|refus|against|criticiz|condemn|dismiss|veto|block|skeptic|doubt|"
+    r"won't|will not|unlikely|concern|warn|threat|question|halt|stop|scrap|end)",
+    re.IGNORECASE,
+)
+
+
+def position_shows(position: Position, sentence: str) -> bool:
+    """Does the sentence use a word of this position (support: "agreed", "pledged",
+    "urged"; oppose: "rejected", "refused", "unlikely")? A stance is a reading of the
+    sentence's words; a small model's guess with no such word is dropped. Neutral and
+    unclear positions are kept only with a conditional ("if", "unless", "only")."""
+    if position == "support":
+        return _SUPPORT.search(sentence) is not None
+    if position == "oppose":
+        return _OPPOSE.search(sentence) is not None
+    return re.search(r"\b(if|unless|only|provided|as long as)\b", sentence, re.I) is not None
 
 
 def act_of(sentence: str) -> Act:

@@ -187,7 +187,11 @@ def statement_questions(
                 window=window,
                 lenient=True,
                 ground=functools.partial(
-                    ground_statements, sentence=(start, end), window=window, around=around
+                    ground_statements,
+                    sentence=(start, end),
+                    window=window,
+                    around=around,
+                    actors=agenda.actors,
                 ),
             )
         )

@@ -18,6 +18,7 @@ from extractor.agenda import (
     ground_agenda,
     ground_statements,
     objects,
+    position_shows,
     resolve_conflicts,
     speakers,
     statement_model,
@@ -144,11 +145,16 @@ def test_statement_grounding_drops_far_actors_and_invented_conditions() -> None:
             ]
         }
     )
-    found = ground_statements(answer, TEXT, sentence, window=sentence, around=sentence)
+    found = ground_statements(
+        answer, TEXT, sentence, window=sentence, around=sentence, actors=agenda.actors
+    )
     [stance] = found.stances
     assert stance.actor.name == "Dock Workers Union" and stance.conditions == []
     assert len(found.warnings) == 2
-    assert "'Ines Berg' is not named near the sentence" in found.warnings[0]
+    assert (
+        "'Ines Berg' is not named in the sentence, which names Dock Workers Union"
+        in (found.warnings[0])
+    )
     assert "'unless taxes fall'" in found.warnings[1]
 
 
@@ -194,19 +200,18 @@ def test_only_sentences_that_report_something_are_asked() -> None:
 
 
 def test_conflicting_positions_keep_the_best_supported_one() -> None:
+    text = (
+        "Jonas Weber backed the tram extension on Monday. "
+        "Weber said he would support the tram extension if the state covers half the cost. "
+        "Weber has doubts about the tram extension."
+    )
     agenda = Agenda(("tram extension",), ("Jonas Weber",))
     model = statement_model(agenda)
     records = []
-    for part, position, conditions in [
-        ("Council member Jonas Weber said", "support", []),
-        ("he would support the tram extension", "support", []),
-        (
-            "if the state covers half the cost",
-            "oppose",
-            [{"text": "the state covers half the cost", "kind": "precondition", "of": "none"}],
-        ),
-    ]:
-        span = span_of(TEXT, part)
+    for (a, b), position in zip(sentences(text), ["support", "support", "oppose"], strict=True):
+        conditions = [
+            {"text": "the state covers half the cost", "kind": "precondition", "of": "none"}
+        ]
         answer = model.model_validate(
             {
                 "items": [
@@ -214,16 +219,32 @@ def test_conflicting_positions_keep_the_best_supported_one() -> None:
                         "who": "Jonas Weber",
                         "about": "tram extension",
                         "position": position,
-                        "conditions": conditions,
+                        "conditions": conditions if position == "oppose" else [],
                     }
                 ]
             }
         )
-        records += ground_statements(answer, TEXT, span, window=(0, span[1]), around=WHOLE).stances
+        found = ground_statements(answer, text, (a, b), window=(0, b), around=(0, len(text)))
+        records += found.stances
     [kept], warnings = resolve_conflicts(merge_stances(records))
     assert kept.position == "support" and len(kept.evidence) == 2
     assert [c.text for c in kept.conditions] == ["the state covers half the cost"]
     assert len(warnings) == 1 and "oppose" in warnings[0] and "(2 vs 1)" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("position", "sentence", "shows"),
+    [
+        ("support", "The minister agreed to the plan.", True),
+        ("support", "The minister spoke about the plan.", False),
+        ("oppose", "The union rejected the plan.", True),
+        ("oppose", "The union met the mayor.", False),
+        ("neutral", "Officials discussed the plan.", False),
+        ("neutral", "Officials will decide only if the budget passes.", True),
+    ],
+)
+def test_a_position_must_show_in_the_words(position: str, sentence: str, shows: bool) -> None:
+    assert position_shows(position, sentence) is shows  # type: ignore[arg-type]
 
 
 def _run(server: FakeServer, texts: list[str], concurrency: int) -> list[dict[str, object]]:
