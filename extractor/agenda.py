@@ -102,7 +102,11 @@ def ground_agenda(
     for name in speakers(text, window):
         # by the name as written: "US" and "Washington" are both offered, so the model can
         # choose the one the sentence uses (records merge under the canonical name later)
-        listed = any(re.search(rf"\b{re.escape(name)}\b", a, re.IGNORECASE) for a in actors)
+        listed = any(
+            canonical_name(name, text) == canonical_name(a, text)
+            and re.search(rf"\b{re.escape(name)}\b", a, re.IGNORECASE)
+            for a in actors
+        )
         if len(actors) < MAX_ACTORS + 4 and not listed:  # "Berg" when "Ines Berg" is listed
             actors.append(name)
     proposals: list[str] = []
