@@ -38,7 +38,7 @@ from extractor.errors import (
     Timeout,
     Truncated,
 )
-from extractor.redact import redact
+from extractor.redact import redact, remember_key
 from extractor.schemas import Usage
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -84,8 +84,12 @@ class Backend:
     timeout: float = 120.0
 
 
-def openai_backend(model: str | None, mode: str | None, timeout: float) -> Backend:
-    key = os.environ.get("OPENAI_API_KEY", "")
+def openai_backend(
+    model: str | None, mode: str | None, timeout: float, api_key: str | None = None
+) -> Backend:
+    key = api_key or os.environ.get("OPENAI_API_KEY", "")
+    if api_key:
+        remember_key(api_key)
     if not key:
         raise ConfigError(
             f"Model {model or DEFAULT_OPENAI_MODEL!r} needs OPENAI_API_KEY: set it, or pass "
@@ -96,10 +100,14 @@ def openai_backend(model: str | None, mode: str | None, timeout: float) -> Backe
     )
 
 
-def server_backend(base_url: str, model: str | None, mode: str | None, timeout: float) -> Backend:
+def server_backend(
+    base_url: str, model: str | None, mode: str | None, timeout: float, api_key: str | None = None
+) -> Backend:
     if not model:
         raise ConfigError("--base-url needs --model: the name the server knows the model by.")
-    key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+    key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    if api_key:
+        remember_key(api_key)
     return Backend(
         model=model, base_url=base_url, api_key=key, mode=mode or "json", timeout=timeout
     )
