@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime
+import email.utils
 import functools
 import json
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -300,17 +303,35 @@ def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
     return call
 
 
+def retry_after_seconds(value: str, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds ("1.5") or an HTTP-date
+    ("Wed, 21 Oct 2026 07:28:00 GMT"; a date in the past is 0). None when it is neither."""
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110: HTTP-dates are GMT
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 def _wait(max_wait: float) -> Callable[[tenacity.RetryCallState], float]:
+    """Sleep between transport attempts: a server's Retry-After (seconds or an HTTP-date),
+    capped at `max_wait`; otherwise exponential backoff with jitter."""
     backoff = tenacity.wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5)
 
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, openai.APIStatusError):
             after = exc.response.headers.get("retry-after")
-            try:
-                return min(float(after), max_wait) if after is not None else backoff(state)
-            except ValueError:
-                pass
+            seconds = retry_after_seconds(after) if after is not None else None
+            if seconds is not None:
+                return min(seconds, max_wait)
         return backoff(state)
 
     # retrying counts attempts itself; this only says how long to sleep between them

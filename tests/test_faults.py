@@ -8,6 +8,8 @@ and non-JSON bodies; `reasks` (here 1) extra requests for an answer that fails v
 
 from __future__ import annotations
 
+import email.utils
+import inspect
 import json
 import random
 import re
@@ -21,7 +23,10 @@ from conftest import extract_argv, park_answer
 from extractor import Extractor
 from extractor.articles import from_text
 from extractor.cli import main
+from extractor.drafts import ArticleDraft
 from extractor.fakeserver import FakeServer, Reply, completion
+from extractor.llm import LLM, Backend, retry_after_seconds
+from extractor.prompts import Prompts
 
 ATTEMPTS = 4  # LLM's default transport attempts
 SENTENCE = "Mayor Ana Ruiz said the city backs the river park plan."
@@ -115,6 +120,57 @@ def test_retry_after_is_honoured() -> None:
         elapsed = time.monotonic() - started
     assert results["bad"].error is None and requests_for(server, "bad") == 2
     assert elapsed >= 1.5
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    """An HTTP-date 3 s ahead (whole seconds: 2 to 3 s from now); the backoff that would
+    otherwise apply waits at most 1 s."""
+    when = email.utils.formatdate(time.time() + 3, usegmt=True)
+    fault = Reply(status=429, body={"error": {"message": "wait"}}, headers={"retry-after": when})
+    with FakeServer(faulty(fault, times=1)) as server:
+        started = time.monotonic()
+        results = run_batch(server, ["bad"])
+        elapsed = time.monotonic() - started
+    assert results["bad"].error is None and requests_for(server, "bad") == 2
+    assert 1.9 <= elapsed < 6
+
+
+def test_retry_after_is_capped() -> None:
+    """Retry-After: 3600 against a cap of 1.5 s: one wait of 1.5 s (more than any backoff
+    of the first retry, at most 1 s), not an hour."""
+    fault = Reply(status=429, body={"error": {"message": "wait"}}, headers={"retry-after": "3600"})
+    with FakeServer(faulty(fault, times=1)) as server:
+        llm = LLM(Backend(model="m", base_url=server.base_url, mode="json"), max_wait=1.5)
+        text = article_text("bad")
+        messages = Prompts("article").messages(article=text, title=None)
+        started = time.monotonic()
+        answer = llm.ask(messages, ArticleDraft, {"text": text, "window": (0, len(text))}, 400)
+        elapsed = time.monotonic() - started
+    assert [s.actor for s in answer.stances] == ["Ana Ruiz"] and len(server.requests) == 2
+    assert 1.5 <= elapsed < 4
+
+
+@pytest.mark.parametrize(
+    "header, seconds",
+    [
+        ("3600", 3600.0),
+        ("2.5", 2.5),
+        ("0", 0.0),
+        ("-4", 0.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # a date in the past: no wait
+        ("Fri, 27 Nov 2026 12:00:10 GMT", 10.0),  # 10 s after NOW
+        ("Fri, 27 Nov 2026 13:00:00 GMT", 3600.0),  # an hour after NOW (the cap applies)
+    ],
+)
+def test_retry_after_values(header: str, seconds: float) -> None:
+    """The seconds a 429's Retry-After asks for, at a fixed clock (NOW)."""
+    now = email.utils.parsedate_to_datetime("Fri, 27 Nov 2026 12:00:00 GMT").timestamp()
+    assert retry_after_seconds(header, now=now) == pytest.approx(seconds)
+    assert retry_after_seconds("in a while") is None  # then the backoff applies
+
+
+def test_default_retry_after_cap_is_30_seconds() -> None:
+    assert inspect.signature(LLM).parameters["max_wait"].default == 30.0  # README: 30 s
 
 
 def test_hang_past_the_timeout_is_a_timeout() -> None:
