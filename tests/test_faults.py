@@ -8,6 +8,7 @@ and non-JSON bodies; `reasks` (here 1) extra requests for an answer that fails v
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import inspect
 import json
@@ -306,3 +307,75 @@ def test_batch_with_random_faults_loses_nothing(tmp_path: Path) -> None:
         "truncated",
         "invalid_output",
     }
+
+
+# The fault matrix again through `arun_many` at concurrency 4 (the async path): the same
+# outcomes, attempts counted, the other articles intact, results in input order.
+CONCURRENT_TAGS = ["a", "b", "bad", "c", "d", "e"]
+
+
+def _truncated(request: dict[str, Any]) -> Reply:
+    return Reply(body=completion(request, '{"stances": [{"actor": "Ana', finish_reason="length"))
+
+
+def _no_choices(request: dict[str, Any]) -> Reply:
+    return Reply(body={**completion(request, GOOD), "choices": []})
+
+
+def _only_bad(fault: Any) -> Any:
+    return lambda request: ok(request) if tag_of(request) != "bad" else fault(request)
+
+
+INVENTED = {"stances": [{**GOOD["stances"][0], "quote": "the city rejects the plan"}], "claims": []}
+# name -> (server behaviour, error kind or None, requests for "bad", timeout)
+MATRIX: dict[str, tuple[Any, str | None, int, float]] = {
+    "429": (faulty(Reply(status=429, body={"error": {"message": "slow"}})), "rate_limited", 4, 10),
+    "429-retry-after": (
+        faulty(Reply(status=429, body={}, headers={"retry-after": "0.2"})),
+        "rate_limited",
+        4,
+        10,
+    ),
+    "503": (faulty(Reply(status=503, body={"error": {"message": "busy"}})), "server_error", 4, 10),
+    "dropped": (faulty(Reply(drop=True)), "unreachable", 4, 10),
+    "cut-body": (faulty(Reply(cut=20, body={"id": "x" * 200})), "unreachable", 4, 10),
+    "timeout": (faulty(Reply(delay=2.0, body={})), "timeout", 4, 0.5),
+    "non-json": (faulty(Reply(body=b"<html>502 Bad Gateway</html>")), "server_error", 4, 10),
+    "schema-invalid": (faulty(answer={"stances": "not a list"}), "invalid_output", 2, 10),
+    "truncated": (_only_bad(_truncated), "truncated", 1, 10),
+    "no-choices": (_only_bad(_no_choices), "invalid_output", 1, 10),
+    "ungrounded": (faulty(answer=INVENTED), None, 2, 10),  # re-asked, then dropped
+}
+
+
+async def _arun_batch(server: FakeServer, tags: list[str], timeout: float) -> list[Any]:
+    async with Extractor(
+        base_url=server.base_url,
+        model="m",
+        mode="json",
+        strategy="article",
+        timeout=timeout,
+        reasks=1,
+        concurrency=4,
+    ) as ex:
+        items = [from_text(article_text(t), id=t) for t in tags]
+        return [r async for r in ex.arun_many(items)]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_fault_matrix_at_concurrency_4(name: str) -> None:
+    respond, kind, attempts, timeout = MATRIX[name]
+    with FakeServer(respond) as server:
+        results = asyncio.run(_arun_batch(server, CONCURRENT_TAGS, timeout))
+    assert [r.article.id for r in results] == CONCURRENT_TAGS  # input order kept
+    by_tag = {r.article.id: r for r in results}
+    bad = by_tag.pop("bad")
+    assert requests_for(server, "bad") == attempts and bad.usage.requests == attempts
+    if kind is None:
+        assert bad.error is None and bad.stances == []
+        assert any("the city rejects the plan" in w for w in bad.warnings)
+    else:
+        assert bad.error is not None and bad.error.kind == kind
+    for tag, result in by_tag.items():  # the others: complete, one request each
+        assert result.error is None and len(result.stances) == 1, tag
+        assert result.usage.requests == 1 and requests_for(server, tag) == 1
