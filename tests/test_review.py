@@ -173,3 +173,26 @@ def test_cli_missing_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     run, _ = _files(tmp_path, handmade.run())
     assert main(["review", run, "--against", str(tmp_path / "nope")]) == 2
     assert "--update" in capsys.readouterr().err
+
+
+def test_warnings_are_compared_as_a_multiset_usage_is_not() -> None:
+    seed = _seed()
+    assert len(seed.warnings) >= 2
+    same = seed.model_copy(deep=True)
+    same.warnings.reverse()  # order: not a change
+    same.usage.requests, same.usage.prompt_tokens = 0, 0  # a cached rerun: not a change
+    assert not review([same], [seed]).changed
+
+    run = seed.model_copy(deep=True)
+    dropped = run.warnings.pop(0)
+    run.warnings.append("dropped stance ('X' on 'Y') at 0: planted")
+    run.warnings.append(run.warnings[0])  # the same warning twice is a change too
+    (article,) = review([run], [seed]).articles
+    assert article.status == "changed" and article.records == []
+    assert article.changes == [
+        {
+            "field": "warnings",
+            "before": [dropped],
+            "after": sorted([run.warnings[0], "dropped stance ('X' on 'Y') at 0: planted"]),
+        }
+    ]
