@@ -14,6 +14,7 @@ differ by at most a quarter (re-asks follow the answers).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,7 +57,10 @@ def _keys(result: ArticleResult) -> set[tuple[str, str, str]]:
 
 
 def _servers() -> set[str]:
-    ps = subprocess.run(["pgrep", "-f", "llama_cpp.server"], capture_output=True, text=True)
+    """Embedded servers started from this environment's python (other projects' and
+    other checkouts' servers on a shared machine come and go on their own)."""
+    pattern = f"^{re.escape(sys.executable)} -m llama_cpp.server"
+    ps = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
     return set(ps.stdout.split())
 
 
