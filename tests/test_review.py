@@ -33,8 +33,9 @@ def test_the_same_run_and_a_reordered_run_are_unchanged() -> None:
 def test_planted_position_flip_is_one_change() -> None:
     seed = _seed()
     run = seed.model_copy(deep=True)
-    old = run.stances[1].position
-    run.stances[1].position = "oppose" if old != "oppose" else "support"
+    flipped = run.stances[1]
+    old = flipped.position
+    flipped.position = "oppose" if old != "oppose" else "support"
     run.stances.reverse()  # and reordered: still only the flip
     outcome = review([run], [seed])
     (article,) = outcome.articles
@@ -43,9 +44,8 @@ def test_planted_position_flip_is_one_change() -> None:
         {
             "kind": "stance",
             "status": "changed",
-            "label": f"{run.stances[1].actor.canonical} | {run.stances[1].target} | "
-            f"{run.stances[1].position}",
-            "changes": [{"field": "position", "before": old, "after": run.stances[1].position}],
+            "label": f"{flipped.actor.canonical} | {flipped.target} | {flipped.position}",
+            "changes": [{"field": "position", "before": old, "after": flipped.position}],
         }
     ]
 
