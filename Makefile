@@ -28,7 +28,7 @@ LLAMA_KEY   := $(shell printf '%s %s' '$(LLAMA_VERSION)' '$(LLAMA_CMAKE_ARGS)' |
 WHEELHOUSE  ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/extractor/wheels/llama-$(LLAMA_VERSION)-$(LLAMA_KEY)
 LLAMA_WHEEL := $(WHEELHOUSE)/.built
 
-.PHONY: run test ci-test lint schemas record bench quality clean llama-wheel
+.PHONY: run test ci-test lint schemas record fixtures bench quality clean llama-wheel
 
 $(LLAMA_WHEEL):
 	@echo "building llama-cpp-python $(LLAMA_VERSION) with CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' (about 6 minutes on 2 cores) -> $(WHEELHOUSE)" >&2
@@ -63,9 +63,20 @@ lint: $(STAMP)
 schemas: $(STAMP)
 	$(BIN)/extractor schema --write schemas/
 
-## Re-record the cassettes from the real embedded server (or OpenAI: see README).
+## Re-record the cassettes from the real embedded server (or OpenAI: see README), then
+## regenerate the expected records from them (`make fixtures`): review `git diff`.
 record: $(STAMP)
 	$(BIN)/python -m pytest tests/test_cassettes.py --record-mode=rewrite -s
+	$(MAKE) fixtures
+
+## Rewrite tests/fixtures/review (the expected records of the cassette tests) from what the
+## pipeline makes of the recorded answers now. The first pytest fails on any difference:
+## that is the point, its runs are then accepted.
+fixtures: $(STAMP)
+	-$(BIN)/python -m pytest -q tests/test_review_fixtures.py
+	$(BIN)/extractor review test-artifacts/review/*.jsonl --against tests/fixtures/review --update; \
+	  test $$? -le 1
+	$(BIN)/python -m pytest -q tests/test_review_fixtures.py tests/test_cassettes.py
 
 ## The throughput benchmark (about 6 minutes; not a test): prints the table and writes
 ## benchmarks/RESULTS.md. `make bench ARGS="--only 1,4"` runs some of the cases.

@@ -56,7 +56,8 @@ class Extractor:
     articles in flight in `arun_many` (default 1: one after another).
     `context_tokens`: the model's context window (known for the embedded model and OpenAI
     models, else 8192); chunks of long articles are at most `chunk_tokens`, fewer when
-    the context is smaller.
+    the context is smaller. `api_key`: the key for OpenAI or the server, used instead of
+    OPENAI_API_KEY (the environment is never changed).
     """
 
     def __init__(
@@ -75,17 +76,18 @@ class Extractor:
         context_tokens: int | None = None,
         cache: Cache | str | Path | None = None,
         concurrency: int | None = None,
+        api_key: str | None = None,
     ) -> None:
         if concurrency is not None and concurrency < 1:
             raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
         self._embedded: EmbeddedServer | None = None
         if base_url:
             self._backend: Backend | None = server_backend(
-                base_url, model, mode, timeout or REMOTE_TIMEOUT
+                base_url, model, mode, timeout or REMOTE_TIMEOUT, api_key
             )
             where = base_url
-        elif (model or os.environ.get("OPENAI_API_KEY")) and not gguf:
-            self._backend = openai_backend(model, mode, timeout or REMOTE_TIMEOUT)
+        elif (model or api_key or os.environ.get("OPENAI_API_KEY")) and not gguf:
+            self._backend = openai_backend(model, mode, timeout or REMOTE_TIMEOUT, api_key)
             where = "api.openai.com"
         else:
             n_ctx = context_tokens or CONTEXT_TOKENS

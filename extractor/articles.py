@@ -78,13 +78,23 @@ def load(paths: list[str]) -> Iterator[Article]:
             yield from _load_jsonl(path)
             continue
         try:
-            text = decode(path.read_bytes(), str(path))
+            text = decode(_read(path), str(path))
             if path.suffix.lower() in (".html", ".htm"):
                 yield _from_html(text, path)
             else:
                 yield from_text(text, id=path.stem, path=str(path))
         except (InputError, OSError) as exc:
             yield _failed(path.stem, str(path), exc)
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; a FIFO, socket or device is refused (reading a FIFO would wait
+    for a writer forever)."""
+    if path.exists() and not path.is_file():
+        raise InputError(
+            f"{path}: not a regular file (a FIFO, socket or device). Pass article files."
+        )
+    return path.read_bytes()
 
 
 def decode(data: bytes, where: str) -> str:
@@ -126,7 +136,7 @@ def _from_html(html: str, path: Path) -> Article:
 
 def _load_jsonl(path: Path) -> Iterator[Article]:
     try:
-        lines = decode(path.read_bytes(), str(path)).splitlines()
+        lines = decode(_read(path), str(path)).splitlines()
     except (InputError, OSError) as exc:
         yield _failed(path.stem, str(path), exc)
         return

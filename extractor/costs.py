@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 PRICES = Path(__file__).with_name("prices.json")
 PER_MESSAGE_TOKENS = 4  # role and separators, as chat formats add them
 SCHEMA_IN_PROMPT = {"tools", "json", "md_json", "json_schema"}  # json_grammar: a grammar
+SCHEMA_AS_TEXT = {"json", "md_json"}  # the schema is pasted into the system message
+SCHEMA_INSTRUCTION_TOKENS = 40  # instructor's sentence before the pasted schema
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,18 @@ def prompt_tokens(q: Question, mode: str) -> int:
     """Estimated prompt tokens of one request."""
     tokens = sum(approx_tokens(m["content"]) + PER_MESSAGE_TOKENS for m in q.messages)
     if mode in SCHEMA_IN_PROMPT:
-        tokens += _schema_tokens(q.response_model)
+        tokens += _schema_tokens(q.response_model, mode in SCHEMA_AS_TEXT)
     return tokens
 
 
 @functools.lru_cache(maxsize=512)  # bounded: the agenda strategy makes a schema per article
-def _schema_tokens(model: type) -> int:
-    return approx_tokens(json.dumps(model.model_json_schema()))  # type: ignore[attr-defined]
+def _schema_tokens(model: type, as_text: bool) -> int:
+    """The response schema: compact JSON as a tool or response_format; in json and md_json
+    modes instructor pastes it into the system message, indented, after an instruction."""
+    schema = model.model_json_schema()  # type: ignore[attr-defined]
+    if as_text:
+        return approx_tokens(json.dumps(schema, indent=2)) + SCHEMA_INSTRUCTION_TOKENS
+    return approx_tokens(json.dumps(schema))
 
 
 def estimate(ex: Extractor, items: Iterable[Article], prices: Path | None = None) -> Estimate:

@@ -2,8 +2,26 @@
 
 - An extracted article is scored against the gold article with the same `sha256`.
 - Stances: the actor's name or canonical name equals one of the gold aliases
-  (case-insensitive); the targets, normalized (`merge.normalize_target`), have a rapidfuzz
-  token_set_ratio of at least TARGET_THRESHOLD; the position is the same.
+  (case-insensitive); the targets match (`target_matches`, below); the position is the
+  same.
+- Targets compare their content words: lower-cased words with stopwords left out,
+  hyphenated words split unless a part holds a digit ("30-day" stays one word,
+  "US-proposed" is "us" and "proposed"), a plural "s" dropped; two words are the same when
+  equal or when they share a prefix of at least max(5, shorter length - 1) letters
+  ("restore" ~ "restoring", not "proposed" ~ "proposal"). The extracted target E matches
+  the gold target G when E has a word that is not generic ("plan", "proposal", "deal",
+  ...) and one of these holds:
+  1. every word of G is in E, and G's words are at least TARGET_COVERAGE (1/3) of E's
+     (gold "30-day ceasefire" ~ "the US-proposed 30-day ceasefire"; not a whole sentence
+     that happens to contain it);
+  2. every word of E is in G, E has at least two words that are not generic, and E's
+     words are at least TARGET_SUBSET_SHARE (0.4) of G's ("30-day ceasefire" ~ gold
+     "US-proposed 30-day ceasefire in Ukraine"; not "ceasefire" ~ "30-day ceasefire
+     proposal", not "aid" ~ "military aid to Israel");
+  3. the whole strings are nearly the same: rapidfuzz token_sort_ratio >= TARGET_THRESHOLD
+     (90; spelling: "cease-fire plan" ~ "ceasefire plan").
+  (Until 2026-11-27 this was token_set_ratio >= 60, for which any subset of the gold's
+  words scores 100.)
 - Conditions are matched only inside matched stances: text (or one of its evidence quotes)
   against the gold text, token_set_ratio >= CONDITION_THRESHOLD.
 - Claims: claimant as for actors, and content token_set_ratio >= CLAIM_THRESHOLD.
@@ -16,6 +34,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +46,21 @@ from extractor.gold import GoldArticle, GoldClaim, GoldCondition, GoldStance
 from extractor.merge import normalize_target
 from extractor.schemas import Actor, ArticleResult, Claim, Condition, Evidence, Stance
 
-TARGET_THRESHOLD = 60.0
+TARGET_THRESHOLD = 90.0  # token_sort_ratio of whole targets (rule 3)
+TARGET_COVERAGE = 1 / 3  # rule 1: share of the extracted target's words the gold's must be
+TARGET_SUBSET_SHARE = 0.4  # rule 2: share of the gold's words a subset must cover
+_STOPWORDS = frozenset(
+    "a an the of to in on at for from by with and or but as its it this that these those "
+    "be is are was were been his her their our any all some into over under about after "
+    "before between against than such".split()
+)
+# Words that name no proposal by themselves: a target made only of them matches nothing.
+GENERIC_TARGET_WORDS = frozenset(
+    "plan plans proposal proposals deal deals agreement agreements idea ideas policy "
+    "policies measure measures issue issues matter matters move moves decision decisions "
+    "effort efforts initiative initiatives offer offers talks situation statement comments "
+    "position stance it this that".split()
+)
 CONDITION_THRESHOLD = 60.0
 CLAIM_THRESHOLD = 50.0
 
@@ -142,7 +175,8 @@ class Evaluation:
             "runs_without_gold": self.runs_without_gold,
             "gold_without_run": self.gold_without_run,
             "thresholds": {
-                "target": TARGET_THRESHOLD,
+                "target": f"content words (coverage {TARGET_COVERAGE:.2f}, subset "
+                f"{TARGET_SUBSET_SHARE}) or token_sort_ratio >= {TARGET_THRESHOLD}",
                 "condition": CONDITION_THRESHOLD,
                 "claim": CLAIM_THRESHOLD,
             },
@@ -203,10 +237,49 @@ def stance_matches(stance: Stance, gold: GoldStance) -> bool:
     return (
         actor_matches(stance.actor, gold.actor)
         and stance.position == gold.position
-        and similar(
-            normalize_target(stance.target), normalize_target(gold.target), TARGET_THRESHOLD
-        )
+        and target_matches(stance.target, gold.target)
     )
+
+
+def content_words(target: str) -> list[str]:
+    """The words of a target that the target rule compares (see the module docstring)."""
+    words: list[str] = []
+    for word in re.findall(r"[\w'’-]+", target.casefold()):
+        word = re.sub(r"['’]s?$", "", word).strip("-'’")
+        parts = [word] if any(c.isdigit() for c in word) else word.split("-")
+        for part in parts:
+            if not part or part in _STOPWORDS:
+                continue
+            if len(part) > 3 and part.endswith("s") and not part.endswith("ss"):
+                part = part[:-1]
+            words.append(part)
+    return words
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
+    return shorter >= 5 and common >= max(5, shorter - 1)
+
+
+def _covered(words: list[str], by: list[str]) -> bool:
+    return all(any(_same_word(w, o) for o in by) for w in words)
+
+
+def target_matches(extracted: str, gold: str) -> bool:
+    """The target rule of the module docstring: content words, not any shared subset."""
+    e, g = content_words(extracted), content_words(gold)
+    if not e or not g or all(w in GENERIC_TARGET_WORDS for w in e):
+        return False
+    if _covered(g, e) and len(set(g)) >= TARGET_COVERAGE * len(set(e)):
+        return True
+    specific = {w for w in e if w not in GENERIC_TARGET_WORDS}
+    if _covered(e, g) and len(specific) >= 2 and len(set(e)) >= TARGET_SUBSET_SHARE * len(set(g)):
+        return True
+    a, b = normalize_target(extracted), normalize_target(gold)
+    return fuzz.token_sort_ratio(a, b) >= TARGET_THRESHOLD
 
 
 def condition_matches(condition: Condition, gold: GoldCondition) -> bool:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from extractor.fakeserver import Reply, completion
+from extractor.prompts import unfence
 from extractor.segment import sentences
 
 NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")  # 2 or 3 capitalised words
@@ -22,24 +23,18 @@ WORD = re.compile(r"[A-Za-z]{4,}")
 
 def asked(request: dict[str, Any]) -> tuple[str, str]:
     """("article", chunk) or ("sentence", sentence): what the request asks about, taken
-    from the last delimited block of its first user message (the examples come first).
+    from the last fenced block of its first user message (the examples come first).
     The agenda strategy's questions: ("agenda", chunk) or ("statement", sentence)."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
     if user.endswith('Task "agenda".'):
-        return "agenda", _between(user, "<article>\n", "\n</article>")
-    if '\nTask "sentence": <sentence>' in user:
-        return "statement", _between(user, '\nTask "sentence": <sentence>', "</sentence>")
+        return "agenda", unfence(user, "article") or ""
+    if '\nTask "sentence":\n' in user:
+        return "statement", unfence(user, "sentence") or ""
     for tag in ("article", "sentence"):
-        end = user.rfind(f"\n</{tag}>")
-        if end >= 0:
-            start = user.rfind(f"<{tag}>\n", 0, end) + len(f"<{tag}>\n")
-            return tag, user[start:end]
+        text = unfence(user, tag)
+        if text is not None:
+            return tag, text
     raise ValueError("no <article> or <sentence> block in the request")
-
-
-def _between(text: str, start: str, end: str) -> str:
-    stop = text.rfind(end)
-    return text[text.rfind(start, 0, stop) + len(start) : stop]
 
 
 def _listed(user: str, label: str) -> list[str]:

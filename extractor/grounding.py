@@ -3,6 +3,15 @@
 Offsets are always computed here, never taken from the model. For every
 returned span, ``text[span.start:span.end]`` is the article's own text
 (offsets are ``str`` indices, i.e. characters).
+
+The fuzzy rule for quotes: a span of the text that starts and ends on word edges, is
+within 30% of the quote's length, and has ``fuzz.ratio`` >= the threshold (90) against
+the normalized quote. Every such span is found: the pre-check that locates candidates
+(``partial_ratio_alignment``, same-length windows) uses a cutoff low enough never to
+reject a region holding one (see ``_precheck_cutoff``), and the refining step searches
+as far either side as such a span can reach. Among exact or normalized occurrences, one
+that starts and ends on word edges is preferred ("heart problem" is not taken from inside
+"heart problems" when the text also has it whole).
 """
 
 import re
@@ -79,13 +88,56 @@ def _in_word(ch: str) -> bool:
     return ch.isalnum() and not cjk
 
 
-def _refine(norm: str, nq: str, start: int, end: int) -> tuple[float, int, int] | None:
+def _on_edges(s: str, i: int, j: int) -> bool:
+    """``s[i:j]`` neither starts nor ends inside a word."""
+    starts = not (0 < i < len(s) and _in_word(s[i - 1]) and _in_word(s[i]))
+    ends = not (0 < j < len(s) and _in_word(s[j - 1]) and _in_word(s[j]))
+    return starts and ends
+
+
+_EDGE_TRIES = 64  # occurrences looked at for one on word edges before taking the first
+
+
+def _find_whole(s: str, needle: str, a: int, b: int) -> int:
+    """First occurrence of ``needle`` in ``s[a:b]`` on word edges, else the first one."""
+    first = i = s.find(needle, a, b)
+    for _ in range(_EDGE_TRIES):
+        if i < 0 or _on_edges(s, i, i + len(needle)):
+            return i if i >= 0 else first
+        i = s.find(needle, i + 1, b)
+    return first
+
+
+def _fuzzy_margin(threshold: float) -> float:
+    """Largest share of ``len(quote)`` by which an accepted span's length or place can
+    differ from the quote's: ratio >= T means indel distance d <= (1 - T/100)(n + m), and
+    m <= n(1 + tolerance), so |m - n| <= d <= (1 - T/100)(2 + tolerance) n."""
+    return (1 - threshold / 100) * (2 + _FUZZY_LEN_TOLERANCE)
+
+
+def _precheck_cutoff(threshold: float) -> float:
+    """A ``partial_ratio`` cutoff that no region holding an accepted span falls below.
+
+    For an accepted span s (length m) and quote q (length n), the length-n window that
+    starts (or ends) where s does differs from s by |m - n| <= d characters at one end, so
+    its indel distance to q is at most 2d, and partial_ratio >= 100 (1 - 2d / 2n) =
+    100 - 100 * margin. (The same-length check alone stopped "patient heart problems today"
+    against "Patient has heart problems today.", ratio 93.3, at 85.7.)
+    """
+    return max(0.0, 100.0 * (1 - _fuzzy_margin(threshold)))
+
+
+def _refine(
+    norm: str, nq: str, start: int, end: int, threshold: float
+) -> tuple[float, int, int] | None:
     """Best ``(fuzz.ratio, start, end)`` near ``norm[start:end]`` on word edges.
 
-    Only spans within the length tolerance of ``nq`` are scored, and only edges a
-    few words either side are tried, so this stays cheap on long articles.
+    Only spans within the length tolerance of ``nq`` are scored, and only edges as far
+    either side as an accepted span can lie from the pre-check's window (``_fuzzy_margin``
+    of the quote's length, plus a word), so this stays cheap on long articles.
     """
-    n, slack = len(nq), min(50, max(8, len(nq) // 5))
+    n = len(nq)
+    slack = max(8, int(n * _fuzzy_margin(threshold)) + 16)
 
     def edges(a: int, b: int) -> list[int]:
         near = range(max(0, a), min(len(norm), b) + 1)
@@ -151,7 +203,7 @@ def _find_quote(
     ranges = [win, (0, len(text))] if win else [(0, len(text))]
 
     for a, b in ranges:
-        if (i := text.find(q, a, b)) >= 0:
+        if (i := _find_whole(text, q, a, b)) >= 0:
             return Span(i, i + len(q), "exact", 100.0)
 
     norm, index = _text_view(text)
@@ -160,7 +212,7 @@ def _find_quote(
         return None
     nranges = [(bisect_left(index, a), bisect_left(index, b)) for a, b in ranges]
     for a, b in nranges:
-        if (j := norm.find(nq, a, b)) >= 0:
+        if (j := _find_whole(norm, nq, a, b)) >= 0:
             return Span(index[j], index[j + len(nq) - 1] + 1, "normalized", 100.0)
 
     if len(nq) < _MIN_FUZZY_LEN:
@@ -168,10 +220,11 @@ def _find_quote(
     for a, b in nranges:
         if b - a < len(nq) * (1 - _FUZZY_LEN_TOLERANCE):
             continue
-        res = fuzz.partial_ratio_alignment(nq, norm[a:b], score_cutoff=fuzzy_threshold)
-        if res is None or res.score < fuzzy_threshold:
+        cutoff = _precheck_cutoff(fuzzy_threshold)
+        res = fuzz.partial_ratio_alignment(nq, norm[a:b], score_cutoff=cutoff)
+        if res is None or res.score < cutoff:
             continue
-        best = _refine(norm, nq, a + res.dest_start, a + res.dest_end)
+        best = _refine(norm, nq, a + res.dest_start, a + res.dest_end, fuzzy_threshold)
         if best is not None and best[0] >= fuzzy_threshold:
             score, i, j = best
             return Span(index[i], index[j - 1] + 1, "fuzzy", score)

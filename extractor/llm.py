@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime
+import email.utils
 import functools
 import json
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -38,7 +41,7 @@ from extractor.errors import (
     Timeout,
     Truncated,
 )
-from extractor.redact import redact
+from extractor.redact import redact, remember_key
 from extractor.schemas import Usage
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
@@ -84,8 +87,12 @@ class Backend:
     timeout: float = 120.0
 
 
-def openai_backend(model: str | None, mode: str | None, timeout: float) -> Backend:
-    key = os.environ.get("OPENAI_API_KEY", "")
+def openai_backend(
+    model: str | None, mode: str | None, timeout: float, api_key: str | None = None
+) -> Backend:
+    key = api_key or os.environ.get("OPENAI_API_KEY", "")
+    if api_key:
+        remember_key(api_key)
     if not key:
         raise ConfigError(
             f"Model {model or DEFAULT_OPENAI_MODEL!r} needs OPENAI_API_KEY: set it, or pass "
@@ -96,10 +103,14 @@ def openai_backend(model: str | None, mode: str | None, timeout: float) -> Backe
     )
 
 
-def server_backend(base_url: str, model: str | None, mode: str | None, timeout: float) -> Backend:
+def server_backend(
+    base_url: str, model: str | None, mode: str | None, timeout: float, api_key: str | None = None
+) -> Backend:
     if not model:
         raise ConfigError("--base-url needs --model: the name the server knows the model by.")
-    key = os.environ.get("OPENAI_API_KEY") or "not-needed"
+    key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    if api_key:
+        remember_key(api_key)
     return Backend(
         model=model, base_url=base_url, api_key=key, mode=mode or "json", timeout=timeout
     )
@@ -292,17 +303,35 @@ def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
     return call
 
 
+def retry_after_seconds(value: str, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds ("1.5") or an HTTP-date
+    ("Wed, 21 Oct 2026 07:28:00 GMT"; a date in the past is 0). None when it is neither."""
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110: HTTP-dates are GMT
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 def _wait(max_wait: float) -> Callable[[tenacity.RetryCallState], float]:
+    """Sleep between transport attempts: a server's Retry-After (seconds or an HTTP-date),
+    capped at `max_wait`; otherwise exponential backoff with jitter."""
     backoff = tenacity.wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5)
 
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, openai.APIStatusError):
             after = exc.response.headers.get("retry-after")
-            try:
-                return min(float(after), max_wait) if after is not None else backoff(state)
-            except ValueError:
-                pass
+            seconds = retry_after_seconds(after) if after is not None else None
+            if seconds is not None:
+                return min(seconds, max_wait)
         return backoff(state)
 
     # retrying counts attempts itself; this only says how long to sleep between them

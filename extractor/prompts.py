@@ -4,12 +4,31 @@ Templates render in jinja2's sandbox with StrictUndefined, so a user's `--prompt
 cannot reach Python internals and a misspelt variable fails loudly. The article is a
 template *variable*: its text is never compiled, so `{{ 7*7 }}` in an article stays
 literal. A user directory overrides the built-in templates file by file.
+
+Delimiters. Every piece of article text a template shows the model (the article, a
+chunk, a sentence, its context, an example's text) goes inside a fenced block written by
+the `fenced` filter, never between tags typed into the template:
+
+    {{ article | fenced("article") }}     ->   <article>
+                                              TEXT
+                                              </article>
+
+`fence(text, tag)` picks the tag so that the text cannot contain it: the plain tag when
+the text holds nothing that opens or closes it (`<article`, `</ARTICLE >`, ...; matched
+case-insensitively, spaces allowed), else the tag with a suffix drawn from a hash of the
+text (`<article-1f3a9c0e>`), checked again. An article holding a line `</article>`
+followed by instructions therefore stays inside its block, and the request for an
+ordinary article is byte for byte what it was. `unfence(message, tag)` reads the last
+block of a rendered message back (the fake servers of the tests use it). A title is
+folded onto one line with `inline`, then fenced like the rest. New templates use the
+same filters; `tests/test_prompts.py` checks every strategy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +42,47 @@ STRATEGY_TEMPLATES = {
     "sentences": ("sentence.system.j2", "sentence.user.j2", "examples/sentence.json"),
     "agenda": ("agenda.system.j2", "agenda.user.j2", "examples/agenda.json"),
 }
+
+
+def _opens_or_closes(text: str, tag: str) -> bool:
+    return re.search(rf"<\s*/?\s*{re.escape(tag)}", text, re.IGNORECASE) is not None
+
+
+def delimiter(text: str, tag: str) -> str:
+    """`tag`, or `tag-<hash>` when `text` holds something that opens or closes `tag`."""
+    name, salt = tag, 0
+    while _opens_or_closes(text, name):
+        salt += 1
+        digest = hashlib.sha256(f"{salt}\0{text}".encode()).hexdigest()[:8]
+        name = f"{tag}-{digest}"
+    return name
+
+
+def fence(text: str, tag: str) -> str:
+    """`text` on its own lines between `<name>` and `</name>`, a name the text cannot close."""
+    name = delimiter(text, tag)
+    return f"<{name}>\n{text}\n</{name}>"
+
+
+def unfence(message: str, tag: str) -> str | None:
+    """The text of the last `fence(..., tag)` block in a rendered message, or None.
+
+    For reading requests back (the tests' fake servers): the last closing line whose
+    opening line precedes it. Another block's text may hold a bare `</tag>` line; a
+    block's own text never holds its own closing line.
+    """
+    closes = re.finditer(rf"\n</({re.escape(tag)}(?:-[0-9a-f]{{8}})?)>(?=\n|$)", message)
+    for end in reversed(list(closes)):
+        opening = f"<{end.group(1)}>\n"
+        start = message.rfind(opening, 0, end.start())
+        if start >= 0 and (start == 0 or message[start - 1] == "\n"):
+            return message[start + len(opening) : end.start()]
+    return None
+
+
+def inline(text: object) -> str:
+    """`text` on one line: runs of whitespace (newlines included) become one space."""
+    return " ".join(str(text).split())
 
 
 def builtin_dir() -> Path:
@@ -54,6 +114,8 @@ class Prompts:
         # `tojson` sorts keys and escapes <, > and & for HTML; an example answer must show
         # its keys in the schema's order (the order a grammar makes the model write them)
         self._env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+        self._env.filters["fenced"] = fence
+        self._env.filters["inline"] = inline
         self.system_name, self.user_name, examples_name = STRATEGY_TEMPLATES[strategy]
         self._examples_path = self._find(examples_name)
         self.examples: list[dict[str, Any]] = (

@@ -13,11 +13,20 @@ _PATTERNS = [
 ]
 
 
-def redact(text: str) -> str:
-    """`text` with the configured key and anything key-shaped replaced by `***`."""
-    key = os.environ.get("OPENAI_API_KEY", "")
+_KEYS: set[str] = set()  # keys passed to the library directly (Extractor(api_key=...))
+
+
+def remember_key(key: str) -> None:
+    """Redact `key` too from now on (for a key that is not in the environment)."""
     if len(key) >= 8:
-        text = text.replace(key, "***")
+        _KEYS.add(key)
+
+
+def redact(text: str) -> str:
+    """`text` with the configured keys and anything key-shaped replaced by `***`."""
+    for key in (os.environ.get("OPENAI_API_KEY", ""), *_KEYS):
+        if len(key) >= 8:
+            text = text.replace(key, "***")
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
     return text

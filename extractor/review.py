@@ -12,11 +12,15 @@ paired by content, never by list position, so a reordering is not a change:
 
 A pair is "changed" when any other field differs: actor name or kind, target wording,
 act, conditions (paired by normalized text), cue, attribution, evidence offsets or quotes.
+Article level: `error`, and `warnings` compared as a multiset (their order does not
+matter, their text and count do: they say what was dropped and why, part of the output's
+contract). `usage` is not compared: a cached rerun of the same run has usage 0.
 `model`, `strategy` and `prompt_version` differences are notes, not changes.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -127,6 +131,16 @@ def compare(result: ArticleResult, expected: ArticleResult) -> ArticleDiff:
     after = result.error.model_dump() if result.error else None
     if before != after:
         diff.changes.append({"field": "error", "before": before, "after": after})
+    gone = Counter(expected.warnings) - Counter(result.warnings)
+    came = Counter(result.warnings) - Counter(expected.warnings)
+    if gone or came:
+        diff.changes.append(
+            {
+                "field": "warnings",
+                "before": sorted(gone.elements()),
+                "after": sorted(came.elements()),
+            }
+        )
     for name in ("model", "strategy", "prompt_version"):
         old, new = getattr(expected, name), getattr(result, name)
         if old != new:

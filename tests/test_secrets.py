@@ -1,10 +1,13 @@
 """A recognisable fake key never appears in anything the program writes: the JSONL,
-stdout, stderr (also with --debug), error messages, or files it creates."""
+stdout, stderr (also with --debug), error messages, or files it creates, the SQLite
+answer cache included (HOME, XDG dirs, TMPDIR and the cache all point into tmp_path, and
+every file there is scanned byte for byte)."""
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +45,18 @@ def test_key_never_written(tmp_path: Path) -> None:
             f"Mayor Ana Ruiz said the city backs the river park plan.\nVote in week {week}.\n"
         )
     out = tmp_path / "out" / "run.jsonl"
-    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    cache = tmp_path / "cache" / "answers.sqlite"
+    # Everywhere the program may write goes under tmp_path: its cache, HOME, XDG dirs, TMPDIR.
+    homes = {"HOME": "home", "XDG_CACHE_HOME": "xdg-cache", "XDG_DATA_HOME": "xdg-data"}
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": KEY,
+        "EXTRACTOR_CACHE": str(cache),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **{name: str(tmp_path / sub) for name, sub in homes.items()},
+    }
+    for sub in [*homes.values(), "tmp"]:
+        (tmp_path / sub).mkdir()
     with FakeServer(respond) as server:
         proc = subprocess.run(
             [
@@ -78,6 +92,17 @@ def test_key_never_written(tmp_path: Path) -> None:
     records = [json.loads(line) for line in out.read_text().splitlines()]
     kinds = sorted((r["error"] or {}).get("kind", "ok") for r in records)
     assert kinds == ["ok", "refused", "server_error"]
-    written = [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
-    _scan(proc.stdout, proc.stderr, *written)
+    # The cache was written (answers and records of the good article) and is scanned
+    # byte for byte, with its WAL, like every other file the run wrote.
+    with sqlite3.connect(cache) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        rows = sum(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables)
+    assert rows >= 1
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parent != corpus]
+    assert cache in written and out in written
+    for path in written:
+        data = path.read_bytes()
+        for fragment in FRAGMENTS:
+            assert fragment.encode() not in data, f"{fragment!r} in {path}"
+    _scan(proc.stdout, proc.stderr)
     assert "***" in proc.stderr  # the echoed key was redacted, not merely absent

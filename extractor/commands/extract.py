@@ -125,10 +125,13 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from extractor.api import Extractor  # keeps `--help` and `schema` light
 
-    if args.dry_run and args.model and not (args.base_url or args.gguf):
-        os.environ.setdefault("OPENAI_API_KEY", "unused")  # nothing is sent: no key needed
+    # A dry run sends nothing, so OpenAI needs no key: one is passed for this Extractor
+    # alone, never put into the environment (where a later Extractor would pick it up).
+    openai_dry_run = args.dry_run and args.model and not (args.base_url or args.gguf)
+    dry_key = "unused" if openai_dry_run and not os.environ.get("OPENAI_API_KEY") else None
     items = list(articles.load(args.paths))
     with Extractor(
+        api_key=dry_key,
         model=args.model,
         base_url=args.base_url,
         mode=args.mode,

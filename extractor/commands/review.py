@@ -69,7 +69,12 @@ def _article(art: ArticleDiff) -> list[str]:
         f"{art.count('removed')} removed, {art.count('changed')} changed"
     ]
     lines += [f"    note: {n}" for n in art.notes]
-    lines += [f"    {_change(c)}" for c in art.changes]
+    for change in art.changes:
+        if change["field"] == "warnings":
+            lines += [f"    - warning {w}" for w in change["before"]]
+            lines += [f"    + warning {w}" for w in change["after"]]
+        else:
+            lines.append(f"    {_change(change)}")
     for rec in art.records:
         lines += _record(rec)
     return lines
