@@ -83,5 +83,19 @@ fixtures: $(STAMP)
 bench: $(STAMP)
 	nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
 
+## The quality benchmark (not a test; minutes to hours with a real model): our strategies and
+## LangExtract on the gold articles, scored with extractor/evaluate.py and polnear.py; writes
+## benchmarks/QUALITY.md. `make quality ARGS="--gguf PATH --strategies sentences"`.
+## LangExtract lives in a venv of its own: its google-genai pins tenacity < 9.2, and
+## extractor needs tenacity >= 9.2.1 (benchmarks/langextract.txt says which version).
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed: benchmarks/langextract.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/langextract.txt
+	touch $@
+
+quality: $(STAMP) $(BENCH_VENV)/.installed
+	nice -n 10 $(BIN)/python benchmarks/quality.py --langextract-python $(BENCH_VENV)/bin/python $(ARGS)
+
 clean:
-	rm -rf $(VENV) out test-artifacts .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) out test-artifacts .pytest_cache
