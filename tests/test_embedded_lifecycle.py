@@ -64,10 +64,13 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     return cli, server
 
 
-def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
+def test_server_listens_on_loopback_only_with_every_core(tmp_path: Path) -> None:
     cli, server = _start(tmp_path)
     try:
         args = Path(f"/proc/{server}/cmdline").read_text().split("\0")
+        cores = str(len(os.sched_getaffinity(0)))  # llama-cpp-python's default: half of them
+        assert args[args.index("--n_threads") + 1] == cores
+        assert args[args.index("--n_threads_batch") + 1] == cores
         assert args[args.index("--host") + 1] == "127.0.0.1"
         port = int(args[args.index("--port") + 1])
         others = [
