@@ -7,6 +7,9 @@ is killed outright.
 
 Generation and prompt processing use `threads` threads, by default as many as this
 process may run on (llama-cpp-python's own default for generation is half the cores).
+The server runs with OMP_WAIT_POLICY=PASSIVE unless the environment sets it: llama.cpp's
+OpenMP threads otherwise spin between computations, and on a machine whose cores other
+jobs use, 2 threads then generated 3 to 30 times slower than 1 (benchmarks/RESULTS.md).
 
 A server that dies (SIGILL from a build this CPU cannot run, the kernel's out-of-memory
 killer, a crash) is not a network problem: `crash()` says whether the process has exited
@@ -140,8 +143,10 @@ class EmbeddedServer:
             "--verbose",
             "False",
         ]
+        env = {"OMP_WAIT_POLICY": "PASSIVE", **os.environ}  # the user's setting wins
         self._proc = subprocess.Popen(
             cmd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
