@@ -4,6 +4,10 @@ Nothing here talks to a model at import time or construction time beyond checkin
 options: the client, and the embedded server when no other model is configured, start
 on the first request that the cache cannot answer, and stop at `close()` (or the end of a
 `with` / `async with` block). One embedded server serves every article of the Extractor.
+
+When the embedded server dies, the article being extracted fails with `ModelCrashed`
+(kind `model_crashed`), and so does every article after it, at once and without a
+request: `run` / `arun` record it, `extract` raises it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from extractor.attempt import Attempt, article_result
 from extractor.batch import run_concurrently
 from extractor.cache import Cache
 from extractor.embedded import CONTEXT_TOKENS, EmbeddedServer
-from extractor.errors import ConfigError, ExtractorError
+from extractor.errors import ConfigError, ExtractorError, ModelCrashed
 from extractor.llm import LLM, Backend, openai_backend, server_backend
 from extractor.merge import merge_claims, merge_stances
 from extractor.prompts import Prompts
@@ -57,7 +61,9 @@ class Extractor:
     `context_tokens`: the model's context window (known for the embedded model and OpenAI
     models, else 8192); chunks of long articles are at most `chunk_tokens`, fewer when
     the context is smaller. `api_key`: the key for OpenAI or the server, used instead of
-    OPENAI_API_KEY (the environment is never changed).
+    OPENAI_API_KEY (the environment is never changed). `threads`: the embedded server's
+    threads for generation and prompt processing (default: every core this process may
+    use).
     """
 
     def __init__(
@@ -77,9 +83,12 @@ class Extractor:
         cache: Cache | str | Path | None = None,
         concurrency: int | None = None,
         api_key: str | None = None,
+        threads: int | None = None,
     ) -> None:
         if concurrency is not None and concurrency < 1:
             raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
+        if threads is not None and threads < 1:
+            raise ConfigError(f"--threads {threads}: use 1 or more.")
         self._embedded: EmbeddedServer | None = None
         if base_url:
             self._backend: Backend | None = server_backend(
@@ -91,7 +100,9 @@ class Extractor:
             where = "api.openai.com"
         else:
             n_ctx = context_tokens or CONTEXT_TOKENS
-            self._embedded = EmbeddedServer(Path(gguf) if gguf else None, n_ctx=n_ctx)
+            self._embedded = EmbeddedServer(
+                Path(gguf) if gguf else None, n_ctx=n_ctx, threads=threads
+            )
             self._backend = None
             where = f"embedded:{self._embedded.gguf.name}:{self._embedded.gguf.stat().st_size}"
         self.mode: str = self._backend.mode if self._backend else (mode or "json_grammar")
@@ -135,21 +146,49 @@ class Extractor:
         self._lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
+    @property
+    def embedded(self) -> EmbeddedServer | None:
+        """The embedded model server, when it is the selected model (started or not)."""
+        return self._embedded
+
+    @property
+    def backend(self) -> Backend | None:
+        """Where requests go; None for the embedded model until it has started."""
+        return self._backend
+
+    def connect(self) -> LLM:
+        """The model's client; starts the embedded server when it is the selected model."""
+        return self._client()
+
     def _client(self) -> LLM:
         with self._lock:  # async runs may connect from worker threads at the same time
             if self._llm is None:
                 remember_async_validator_check()
-                if self._backend is None:
-                    assert self._embedded is not None
-                    self._embedded.start()
-                    self._backend = Backend(
-                        model=self._embedded.model,
-                        base_url=self._embedded.base_url,
-                        mode=self.mode,
-                        timeout=self.timeout,
-                    )
-                self._llm = LLM(self._backend, reasks=self.reasks)
+                crashed = None
+                if self._embedded is not None:
+                    crashed = self._embedded.crash
+                    if self._backend is None:
+                        self._embedded.start()
+                        self._backend = Backend(
+                            model=self._embedded.model,
+                            base_url=self._embedded.base_url,
+                            mode=self.mode,
+                            timeout=self.timeout,
+                            embedded=True,
+                        )
+                assert self._backend is not None
+                self._llm = LLM(self._backend, reasks=self.reasks, crashed=crashed)
             return self._llm
+
+    def _not_run(self, article: Article) -> tuple[ArticleResult, ModelCrashed] | None:
+        """Once the embedded server has died, an article is recorded as not run (kind
+        `model_crashed`), at once and without a request; None while it is alive."""
+        dead = self._embedded.crash() if self._embedded is not None else None
+        if dead is None:
+            return None
+        failure = dead.not_run()
+        nothing = Records(stances=[], claims=[], warnings=[])
+        return self._result(article, nothing, Usage(), failure), failure
 
     def questions(self, article: Article) -> list[Question]:
         """Every request this article needs, rendered (nothing is sent). An article that
@@ -205,6 +244,9 @@ class Extractor:
     async def arun(self, article: Article, progress: Progress | None = None) -> ArticleResult:
         """`run` on the event loop: the article's requests go out concurrently, at most
         `concurrency` in flight across everything this Extractor runs on the loop."""
+        not_run = self._not_run(article)
+        if not_run is not None:
+            return not_run[0]
         key, cached = self._asker.result_for(article, self._shape)
         if cached is not None:
             return self._result(article, cached, Usage(), None)
@@ -239,6 +281,9 @@ class Extractor:
     def _run(
         self, article: Article, progress: Progress | None
     ) -> tuple[ArticleResult, ExtractorError | None]:
+        not_run = self._not_run(article)
+        if not_run is not None:
+            return not_run
         key, cached = self._asker.result_for(article, self._shape)
         if cached is not None:
             return self._result(article, cached, Usage(), None), None

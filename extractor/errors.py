@@ -36,6 +36,26 @@ class ServerUnreachable(ModelError):
     kind = "unreachable"
 
 
+class ModelCrashed(ModelError):
+    """The embedded model server's process has exited (a signal such as SIGILL or SIGKILL,
+    or an exit code). Never retried: the run stops, and every article not finished is
+    recorded with this kind. `how` says how the process ended, in a few words."""
+
+    kind = "model_crashed"
+
+    def __init__(self, message: str, *, how: str) -> None:
+        super().__init__(message)
+        self.how = how
+
+    def not_run(self) -> ModelCrashed:
+        """The error of an article that was not run because the server had died."""
+        return ModelCrashed(
+            f"Not run: the embedded model server had died earlier in this run, {self.how}; "
+            "the first article that failed with model_crashed says why and what to do.",
+            how=self.how,
+        )
+
+
 class RateLimited(ModelError):
     kind = "rate_limited"
 

@@ -5,6 +5,10 @@ errors, timeouts, 429 (honouring Retry-After) and 5xx; never other 4xx. Output
 (instructor's `max_retries`): a draft that fails validation, including an invented quote
 or actor, is re-asked with the error. The openai SDK's own retries are off so the two do
 not multiply.
+
+A dead embedded server is not a network problem: given `crashed` (the embedded server's
+`crash`), the client asks it before each HTTP attempt and when a connection fails, and
+raises its `ModelCrashed`, which no loop retries.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from extractor.drafts import grounding_context
 from extractor.errors import (
     ConfigError,
     InvalidOutput,
+    ModelCrashed,
     ModelError,
     RateLimited,
     Refused,
@@ -62,6 +67,10 @@ class BadBody(ServerFailed):
 
 _TRANSIENT = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError, BadBody)
 _NO_TEMPERATURE = re.compile(r"^(o\d|gpt-5)")  # reasoning models reject temperature
+# Seconds a server process whose connection just dropped gets to finish exiting.
+EXIT_GRACE = 0.5
+# Asked whether the server process has died: the embedded server's `crash(wait)`.
+CrashCheck = Callable[[float], ModelCrashed | None]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -85,6 +94,22 @@ class Backend:
     api_key: str = field(default="not-needed", repr=False)
     mode: str = "tools"
     timeout: float = 120.0
+    embedded: bool = False  # the program's own loopback server, not one the user named
+
+    @property
+    def where(self) -> str:
+        """The server, as error messages name it."""
+        if self.embedded:
+            return f"The embedded model server ({self.base_url})"
+        return self.base_url or "api.openai.com"
+
+
+@dataclass(frozen=True)
+class Ping:
+    """A one-token completion: how long it took, and what came back."""
+
+    seconds: float
+    text: str
 
 
 def openai_backend(
@@ -126,11 +151,13 @@ class LLM:
         reasks: int = 1,
         transport_attempts: int = 4,
         max_wait: float = 30.0,
+        crashed: CrashCheck | None = None,
     ) -> None:
         if backend.mode not in MODES:
             raise ConfigError(f"--mode {backend.mode!r}: choose one of {', '.join(MODES)}.")
         self.backend = backend
         self.reasks = reasks
+        self._crashed = crashed
         self._retry: dict[str, Any] = {
             "stop": tenacity.stop_after_attempt(transport_attempts),
             "wait": _wait(max_wait),
@@ -179,6 +206,27 @@ class LLM:
         finally:
             grounding_context.reset(token)
         return self._recover(failure, response_model, max_tokens)  # shape-only: no context now
+
+    def ping(self) -> Ping:
+        """One chat completion of one token, sent once (no retries, no instructor)."""
+        b = self.backend
+        limit = (
+            {"max_completion_tokens": 16}  # reasoning models: no max_tokens, no temperature
+            if _NO_TEMPERATURE.match(b.model)
+            else {"max_tokens": 1, "temperature": 0}
+        )
+        client = openai.OpenAI(**self._connection())
+        started = time.perf_counter()
+        try:
+            response = _counted(client.chat.completions.create, self._crashed)(
+                model=b.model, messages=[{"role": "user", "content": "Say OK."}], **limit
+            )
+        except openai.APIError as exc:
+            raise _model_error(exc, b) from exc
+        finally:
+            client.close()
+        seconds = time.perf_counter() - started
+        return Ping(seconds, response.choices[0].message.content or "")
 
     async def aclose(self) -> None:
         """Close the async client's connections (call on the loop that used them)."""
@@ -246,7 +294,7 @@ class LLM:
         """instructor over `raw`. The transport loop goes under instructor (each re-ask
         gets its own retries), and the usage counter under the transport loop (each HTTP
         attempt counts)."""
-        create = retrying(**self._retry).wraps(counted(raw.chat.completions.create))
+        create = retrying(**self._retry).wraps(counted(raw.chat.completions.create, self._crashed))
         raw.chat.completions.create = create
         return instructor.from_openai(raw, mode=MODES[self.backend.mode])
 
@@ -259,10 +307,17 @@ def _wrapped(model: type[T]) -> type[T]:
     return instructor.openai_schema(model)  # type: ignore[return-value]
 
 
-def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
-    """Add each HTTP attempt and its tokens to the current article's usage."""
+def _counted(
+    create: Callable[..., Any], crashed: CrashCheck | None = None, *, sent: bool = False
+) -> Callable[..., Any]:
+    """Add each HTTP attempt and its tokens to the current article's usage. With
+    `crashed`: nothing is sent to a server whose process has died, and a dropped
+    connection to one raises its ModelCrashed. `sent`: the request has already gone out
+    (the async path replays its outcome here)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
+        if crashed is not None and not sent:
+            _raise_if_dead(crashed, 0.0, None)
         usage = current_usage.get()
         if usage is not None:
             usage.requests += 1
@@ -270,6 +325,10 @@ def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
             response = create(*args, **kwargs)
         except json.JSONDecodeError as exc:  # HTTP 200 with an HTML error page, say
             raise BadBody(f"The server answered with a body that is not JSON ({exc.msg}).") from exc
+        except openai.APIConnectionError as exc:
+            if crashed is not None and not isinstance(exc, openai.APITimeoutError):
+                _raise_if_dead(crashed, EXIT_GRACE, exc)
+            raise
         if not getattr(response, "choices", None):
             raise InvalidOutput("The server answered with no choices: nothing to read.")
         if usage is not None and getattr(response, "usage", None):
@@ -280,7 +339,15 @@ def _counted(create: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def _raise_if_dead(crashed: CrashCheck, wait: float, cause: BaseException | None) -> None:
+    dead = crashed(wait)
+    if dead is not None:  # a copy: tasks on several threads may raise it at once
+        raise ModelCrashed(str(dead), how=dead.how) from cause
+
+
+def _acounted(
+    create: Callable[..., Awaitable[Any]], crashed: CrashCheck | None = None
+) -> Callable[..., Awaitable[Any]]:
     """`_counted` for the async client: await the response, then run the same checks and
     counting on it, so both paths treat a response alike."""
 
@@ -289,7 +356,11 @@ def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
         failure: Exception | None = None
         try:
             async with request_slots.get() or contextlib.nullcontext():
+                if crashed is not None:  # checked once a slot is free, just before sending
+                    _raise_if_dead(crashed, 0.0, None)
                 response = await create(*args, **kwargs)
+        except ModelCrashed:
+            raise
         except Exception as exc:  # re-raised inside `_counted`, which counts the attempt
             failure = exc
 
@@ -298,7 +369,7 @@ def _acounted(create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
                 raise failure
             return response
 
-        return _counted(replay)()
+        return _counted(replay, crashed, sent=True)()
 
     return call
 
@@ -365,12 +436,17 @@ def _first_error(exc: BaseException) -> str:
 
 
 def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
-    where = b.base_url or "api.openai.com"
+    where = b.where
     if isinstance(exc, openai.APITimeoutError):
         return Timeout(
             f"{where} did not answer within {b.timeout:.0f} s: raise --timeout or retry."
         )
     if isinstance(exc, openai.APIConnectionError):
+        if b.embedded:  # its process was alive when the connection failed
+            return ServerUnreachable(
+                f"{where} refused or dropped the connection while its process was still "
+                "running: run `extractor doctor` to check the embedded model."
+            )
         return ServerUnreachable(
             f"Cannot reach {where} (connection refused or dropped): is the server running? "
             "Check --base-url."

@@ -18,7 +18,12 @@ def print_summary(results: list[ArticleResult], stream: TextIO, max_warnings: in
     for r in results:
         head = f"[bold]{escape(r.article.id)}[/] ({r.model}, strategy {r.strategy})"
         if r.error:
-            console.print(f"{head}: [red]failed[/] [{r.error.kind}] {escape(r.error.message)}")
+            said = (  # the crash was told once already, whole
+                "the embedded model server died (see above)"
+                if r.error.kind == "model_crashed"
+                else escape(r.error.message)
+            )
+            console.print(f"{head}: [red]failed[/] {escape(f'[{r.error.kind}]')} {said}")
             continue
         console.print(head)
         for s in r.stances:

@@ -1,9 +1,12 @@
 """The embedded model server: bound to 127.0.0.1 on a free port, and never left behind,
-whether the CLI ends on Ctrl-C, SIGTERM or even SIGKILL (live: starts the real server)."""
+whether the CLI ends on Ctrl-C, SIGTERM or even SIGKILL; and when the server itself dies
+mid-run, the run stops at once and says so (live: starts the real server)."""
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -79,14 +82,17 @@ def _listening_on(port: int) -> list[str]:
     return found
 
 
-def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
+def test_server_listens_on_loopback_only_with_every_core(tmp_path: Path) -> None:
     """Bound to 127.0.0.1 alone, which holds on any host, whatever its other addresses:
     the kernel lists one listener for the port, on 127.0.0.1 (not 0.0.0.0 or ::), and
     127.0.0.2 (loopback too, so it would answer for a socket bound to every address)
-    refuses the connection while 127.0.0.1 accepts it."""
+    refuses the connection while 127.0.0.1 accepts it. It runs a thread per core."""
     cli, server = _start(tmp_path)
     try:
         args = Path(f"/proc/{server}/cmdline").read_text().split("\0")
+        cores = str(len(os.sched_getaffinity(0)))  # llama-cpp-python's default: half of them
+        assert args[args.index("--n_threads") + 1] == cores
+        assert args[args.index("--n_threads_batch") + 1] == cores
         assert args[args.index("--host") + 1] == "127.0.0.1"
         port = int(args[args.index("--port") + 1])
         assert _wait_for(lambda: bool(_listening_on(port)), 60), "the server never listened"
@@ -112,3 +118,94 @@ def test_no_server_left_behind(tmp_path: Path, sig: signal.Signals, code: int) -
     if sig != signal.SIGKILL:
         assert "Traceback" not in err and "interrupted" in err
     assert _wait_for(lambda: not _alive(server), 20), f"server {server} outlived the CLI"
+
+
+def _no_core_dump() -> None:
+    """In the CLI before exec, inherited by its server: a SIGILL leaves no core file."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@pytest.mark.parametrize(
+    "sig, how, concurrency",
+    [
+        (signal.SIGILL, "SIGILL (illegal instruction)", 1),  # what a build this CPU cannot run does
+        (signal.SIGKILL, "SIGKILL", 2),  # what the out-of-memory killer does
+    ],
+)
+def test_server_killed_mid_run_stops_the_run(
+    tmp_path: Path, sig: signal.Signals, how: str, concurrency: int
+) -> None:
+    """The embedded server dies after the first article: the run stops at once, says how
+    the server ended and what to do, and records every other article as model_crashed
+    without sending it anything."""
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    for n in range(1, 9):
+        (corpus / f"a{n}.txt").write_text(  # one sentence: one question (sentence strategy)
+            f"Mayor Ana Ruiz said on day {n} that the city backs the river park plan.\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "out.jsonl"
+    argv = ["extract", str(corpus), "-o", str(out), "--concurrency", str(concurrency)]
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "extractor.cli", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_no_core_dump,
+    )
+    try:
+        assert _wait_for(lambda: bool(_children(cli.pid)), 60), "the embedded server never started"
+        (server,) = _children(cli.pid)
+        assert _wait_for(lambda: out.exists() and out.read_text().count("\n") >= 1, 300), (
+            "no article was written within 300 s"
+        )
+        os.kill(server, sig)
+        _, err = cli.communicate(timeout=60)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.communicate()
+
+    assert cli.returncode == 1, err[-2000:]  # some article failed (README: exit codes)
+    assert "Traceback" not in err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["article"]["id"] for r in records] == [f"a{n}" for n in range(1, 9)]
+    assert records[0]["error"] is None
+    kinds = [r["error"] and r["error"]["kind"] for r in records]
+    first = kinds.index("model_crashed")  # the first article the dead server failed
+    assert all(kind is None for kind in kinds[:first])
+    assert kinds[first:] == ["model_crashed"] * (8 - first)
+    crashed = records[first:]
+    # no retry against a dead process (that would be 4 attempts): the request in flight,
+    # after at most one re-ask that came back before the crash
+    assert all(r["usage"]["requests"] <= 2 for r in crashed), [r["usage"] for r in records]
+    assert crashed[-1]["usage"]["requests"] == 0  # not run at all
+    assert crashed[-1]["error"]["message"].startswith("Not run: the embedded model server")
+
+    # the message: one line naming the server, how it ended, its log and what to do
+    message = next(line for line in err.splitlines() if "died while answering" in line)
+    assert "The embedded model server (llama-cpp-python, SmolLM2-135M" in message
+    assert f": {how}." in message and "Its log ends: " in message
+    if sig == signal.SIGILL:
+        assert "CMAKE_ARGS" in message or "portable flags" in message
+    assert "--base-url" not in err and "Cannot reach" not in err
+    assert f"{8 - first} of them model_crashed" in err  # the summary says how many
+    assert _wait_for(lambda: not _alive(server), 20)
+
+
+def test_server_settings_are_not_taken_from_unrelated_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """llama_cpp.server reads its settings from the environment (pydantic-settings): a
+    user's `CACHE=/some/dir` made the embedded server exit at start ('Path to a config
+    file to load' was the last line of its log). Those names are left out of its env."""
+    pytest.importorskip("llama_cpp.server.settings")
+    from extractor.embedded import server_environment
+
+    for name in ("CACHE", "model", "PORT", "N_CTX", "CONFIG_FILE"):
+        monkeypatch.setenv(name, "/somewhere")
+    monkeypatch.setenv("EXTRACTOR_UNRELATED", "kept")
+    env = server_environment()
+    assert not {"CACHE", "model", "PORT", "N_CTX", "CONFIG_FILE"} & set(env)
+    assert env["EXTRACTOR_UNRELATED"] == "kept" and env["PATH"] == os.environ["PATH"]

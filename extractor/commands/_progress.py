@@ -31,6 +31,7 @@ class RunProgress:
         self.console = Console(file=stream, highlight=False, width=None if show else 120)
         self.total = total
         self.done = self.failed = 0
+        self.crashed = 0  # articles failed with model_crashed: the embedded server died
         self.usage = Usage()
         self.started = time.monotonic()
         self._bar: Progress | None = None
@@ -67,7 +68,9 @@ class RunProgress:
         self.done += 1
         self.failed += result.error is not None
         self.usage.add(result.usage)
-        if result.error:
+        crashed = result.error is not None and result.error.kind == "model_crashed"
+        self.crashed += crashed
+        if result.error and not (crashed and self.crashed > 1):  # a crash is told once
             self.console.print(
                 f"extractor: {escape(result.article.path)}: {escape(result.error.message)}",
                 soft_wrap=True,
@@ -89,6 +92,12 @@ class RunProgress:
             f"run: {self.done} articles in {secs:.1f} s ({rate:.2f} articles/s): "
             f"{self.done - self.failed} ok, {self.failed} failed, {skipped} skipped"
             + (" (already done: --resume)" if skipped else "")
+            + (
+                f"; {self.crashed} of them model_crashed: the embedded model server died "
+                "(see above); once fixed, --resume runs them"
+                if self.crashed
+                else ""
+            )
         ]
         asked = f"{u.requests} requests"
         if cache is not None:

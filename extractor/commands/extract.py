@@ -15,6 +15,7 @@ from extractor import articles
 from extractor.articles import Article
 from extractor.cache import default_path
 from extractor.commands._progress import RunProgress, describe
+from extractor.embedded import available_cores
 from extractor.llm import DEFAULT_OPENAI_MODEL, MODES
 from extractor.output import JsonlWriter, resume_done
 from extractor.schemas import ArticleResult
@@ -61,6 +62,7 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
         "call per sentence (default: agenda for the embedded model, article otherwise)",
     )
     ex.add_argument("--gguf", help="run this local GGUF model on the embedded server instead")
+    add_threads_argument(ex)
     ex.add_argument("--prompts", help="directory of prompt templates overriding the built-in ones")
     ex.add_argument(
         "--reasks", type=int, default=1, help="re-asks when an answer fails validation (default: 1)"
@@ -122,6 +124,15 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
 
 
+def add_threads_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help=f"threads of the embedded model (default: {available_cores()}, every core this "
+        "process may use); lower it on a machine you share",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from extractor.api import Extractor  # keeps `--help` and `schema` light
 
@@ -145,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
         context_tokens=args.context_tokens,
         cache=None if args.no_cache else (args.cache or default_path()),
         concurrency=args.concurrency,
+        threads=args.threads,
     ) as extractor:
         # a dry run only looks at what an earlier run wrote; a real one tidies it up first
         done, dropped = (
