@@ -306,8 +306,9 @@ def ground_statements(
 ) -> Grounded:
     """Records from one sentence's answer. Evidence: the sentence. The actor must be named
     in the sentence, or, when the sentence names none of the `actors` ("He said ..."), in
-    the sentences before it (`window`). A stance's position must show in the sentence's
-    words (`position_shows`); a condition must be found in the sentence or the ones beside
+    the sentences before it (`window`): enough for a claim. A stance asks more: its actor
+    named in the sentence itself, its position shown in the sentence's words
+    (`position_shows`); a condition must be found in the sentence or the ones beside
     it (`around`). A sentence that reports speech gives its speaker a claim, whose content
     is the sentence's own words (`claim_of`)."""
     start, end = sentence
@@ -326,16 +327,18 @@ def ground_statements(
         if claim is not None and who.canonical not in claimed:
             claimed.add(who.canonical)
             out.claims.append(claim)
-        if item.about != NONE and _drop(
+        if item.about == NONE or _drop(
             out,
             f"stance ({item.who!r} {item.position} {item.about!r}) at {start}",
             (
                 not position_shows(item.position, ev.quote),
                 f"no word of the sentence says {item.position}",
             ),
+            (
+                actor(text, item.who, "other", sentence, strict=True) is None,
+                "the sentence itself does not name its actor",
+            ),
         ):
-            continue
-        if item.about == NONE:
             continue
         conditions = []
         for c in item.conditions:
@@ -424,7 +427,7 @@ _SUPPORT = re.compile(
 )
 _OPPOSE = re.compile(
     r"\b(reject|oppos|refus|against|criticiz|condemn|dismiss|veto|block|skeptic|doubt|"
-    r"won't|will not|unlikely|concern|warn|threat|question|halt|stop|scrap|end)",
+    r"won't|will not|unlikely|scrap)",
     re.IGNORECASE,
 )
 

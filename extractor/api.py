@@ -106,7 +106,7 @@ class Extractor:
             self._backend = None
             where = f"embedded:{self._embedded.gguf.name}:{self._embedded.gguf.stat().st_size}"
         self.mode: str = self._backend.mode if self._backend else (mode or "json_grammar")
-        self.strategy: Strategy = strategy or ("sentences" if self._embedded else "article")
+        self.strategy: Strategy = strategy or ("agenda" if self._embedded else "article")
         self.prompts = Prompts(self.strategy, Path(prompts_dir) if prompts_dir else None)
         self.model = self._embedded.model if self._embedded else self._backend.model  # type: ignore[union-attr]
         self.reasks = reasks

@@ -35,6 +35,7 @@ ENV = "EXTRACTOR_CACHE"  # a path that overrides the default location
 # the modules whose code turns a model's answers into an article's records
 RECORD_CODE = (
     "actors",
+    "agenda",
     "drafts",
     "ground",
     "grounding",

@@ -292,3 +292,24 @@ def test_speakers_and_objects_complete_the_agenda_without_asking() -> None:
     # "expand night ferries" is the listed proposal in other words: not offered twice
     assert agenda.proposals == ("night ferries", "higher docking fees")
     assert agenda.actors == ("Ines Berg", "Harbor Authority")
+
+
+def test_a_pronoun_sentence_gives_a_claim_but_no_stance() -> None:
+    text = "Jonas Weber spoke on Monday. He said he would support the tram extension."
+    first, second = sentences(text)
+    agenda = Agenda(("tram extension",), ("Jonas Weber",))
+    answer = statement_model(agenda).model_validate(
+        {"items": [{"who": "Jonas Weber", "about": "tram extension", "position": "support"}]}
+    )
+    found = ground_statements(
+        answer,
+        text,
+        second,
+        window=(first[0], second[1]),
+        around=(0, len(text)),
+        actors=agenda.actors,
+    )
+    [claim] = found.claims
+    assert claim.claimant.name == "Jonas Weber" and claim.cue == "said"
+    assert found.stances == []
+    assert "the sentence itself does not name its actor" in found.warnings[0]

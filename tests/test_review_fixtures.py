@@ -99,6 +99,14 @@ def test_replayed_article_matches_its_fixture(replayed: ArticleResult) -> None:
     assert fixture.warnings  # SmolLM2's article answers: what was dropped, and why
 
 
+@pytest.mark.vcr(record_mode="none")
+@pytest.mark.parametrize("strategy", ["agenda"])
+def test_replayed_agenda_matches_its_fixture(replayed: ArticleResult) -> None:
+    fixture = _check(replayed, "agenda")
+    assert fixture.claims  # a fixture with records: a lost record shows
+    assert fixture.warnings  # and what was dropped
+
+
 def test_quote_back_article_run_matches_its_fixture(seed_text: str) -> None:
     with FakeServer(quote_back) as server:
         result = _run(server.base_url, "quote-back", "json", "article", seed_text)
