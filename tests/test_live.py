@@ -1,9 +1,9 @@
 """Live: start the real embedded server (SmolLM2-135M via llama-cpp-python) and extract
 the seed article. Slow (about 1.5 minutes on 2 cores); needs the `local` extra.
 
-The live run sends the same requests as the recorded cassette (sentence strategy,
-json_grammar, temperature 0), so it is compared with the recorded run's expected records
-(tests/fixtures/review/000_792bd40e83e483ac.sentences.jsonl). Temperature 0 is greedy
+The live run sends the same requests as the recorded cassette (the default agenda
+strategy, json_grammar, temperature 0), so it is compared with the recorded run's expected
+records (tests/fixtures/review/000_792bd40e83e483ac.agenda.jsonl). Temperature 0 is greedy
 decoding, but llama.cpp's sums are not bit-for-bit stable across builds, thread counts
 and its prompt cache, and one different token early in an answer can change a record.
 Tolerance, per record key (canonical actor, normalized target, position): at least half
@@ -78,8 +78,8 @@ def test_cli_extracts_seed_with_embedded_model(tmp_path: Path) -> None:
     record = json.loads(line)
     text = SEED.read_text(encoding="utf-8")
     assert record["error"] is None
-    assert record["model"] == "smollm2-135m-instruct" and record["strategy"] == "sentences"
-    assert record["usage"]["requests"] >= len([ln for ln in text.splitlines() if ln.strip()])
+    assert record["model"] == "smollm2-135m-instruct" and record["strategy"] == "agenda"
+    assert record["usage"]["requests"] >= 10  # the agenda, then each sentence with a cue
     evidence = [e for s in record["stances"] for e in s["evidence"]]
     evidence += [e for s in record["stances"] for c in s["conditions"] for e in c["evidence"]]
     evidence += [e for c in record["claims"] for e in c["evidence"]]
