@@ -36,10 +36,12 @@ def echo(request: dict[str, Any]) -> Reply:
     if word is None:
         return Reply(body=completion(request, {"stances": [], "claims": []}))
     quote = body.strip()[:30].strip()
+    # the target: another word of the text (a target that is its own actor is dropped)
+    target = next((w for w in WORD.findall(body)[1:] if w != word.group()), word.group())
     stance = {
         "actor": word.group(),
         "actor_kind": "other",
-        "target": word.group(),
+        "target": target,
         "position": "unclear",
         "act": "statement",
         "conditions": [],

@@ -189,6 +189,6 @@ def test_default_timeout_of_the_embedded_model(tmp_path: Path) -> None:
     gguf = tmp_path / "placeholder.gguf"
     gguf.write_bytes(b"GGUF")
     with Extractor(gguf=gguf) as ex:
-        assert ex.timeout == 600 and ex.strategy == "sentences"
+        assert ex.timeout == 600 and ex.strategy == "agenda"
     with Extractor(gguf=gguf, timeout=30) as ex:
         assert ex.timeout == 30
