@@ -14,7 +14,7 @@ OUT    ?= out/seed.jsonl
 ## AMX and died with SIGILL on the first prompt. A CPU without AVX2 (older than about 2013):
 ##   make run LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_BMI2=OFF"
 ## Opt in to a native build for speed with EXTRACTOR_NATIVE=1; it may crash on another
-## machine, or on this one (see docs: "illegal instruction").
+## machine, or on this one (see the README, "Two commands": a native build died with SIGILL).
 LLAMA_VERSION    ?= 0.3.36
 LLAMA_PORTABLE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 ifeq ($(EXTRACTOR_NATIVE),1)
