@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -48,6 +48,7 @@ from extractor.segment import Span, approx_tokens, sentences, split_long, token_
 
 Strategy = Literal["article", "sentences", "agenda"]
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 ARTICLE_MAX_TOKENS = 2048
 SENTENCE_MAX_TOKENS = 400
@@ -68,6 +69,7 @@ def questions(
     if strategy == "agenda":
         qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
         empty = Agenda((), ("",))  # sized like the real second phase
+        spans = _sentences(text, chunk_tokens)
         return qs + [
             q
             for i, a in enumerate(qs)
@@ -78,7 +80,7 @@ def questions(
                 empty,
                 a.window,
                 _after(qs, i),
-                chunk_tokens,
+                spans,
                 context_sentences,
             )
         ]
@@ -95,7 +97,7 @@ def questions(
             )
             for start, end in spans
         ]
-    spans = split_long(text, sentences(text), chunk_tokens)
+    spans = _sentences(text, chunk_tokens)
     out = []
     for i, (start, end) in enumerate(spans):
         before = spans[max(0, i - context_sentences) : i]
@@ -120,6 +122,11 @@ def _chunks(text: str, chunk_tokens: int, overlap_tokens: int) -> list[Span]:
     if approx_tokens(text) <= chunk_tokens:
         return [(0, len(text))]
     return token_chunks(text, chunk_tokens, overlap_tokens)
+
+
+def _sentences(text: str, chunk_tokens: int) -> list[Span]:
+    """The article's sentences, one longer than a chunk cut at spaces."""
+    return split_long(text, sentences(text), chunk_tokens)
 
 
 def _after(qs: list[Question], i: int) -> int:
@@ -152,18 +159,17 @@ def statement_questions(
     agenda: Agenda,
     chunk: Span,
     first: int,
-    chunk_tokens: int,
+    sentence_spans: list[Span],
     context_sentences: int,
 ) -> list[Question]:
     """The second phase of `agenda` for one chunk: a question per sentence that starts at
     or after `first` (so overlapping chunks ask each sentence once) and carries a cue.
+    `sentence_spans`: the article's sentences, cut once per article (`_sentences`).
     Empty when the agenda names no actor: every answer would then be an invention."""
     if not agenda.actors:
         return []
     model = statement_model(agenda)
-    spans = [
-        s for s in split_long(text, sentences(text), chunk_tokens) if chunk[0] <= s[0] < chunk[1]
-    ]
+    spans = [s for s in sentence_spans if chunk[0] <= s[0] < chunk[1]]
     out = []
     for i, (start, end) in enumerate(spans):
         if start < first or not worth_asking(text[start:end]):
@@ -211,6 +217,7 @@ def answer_agenda(
 ) -> Grounded:
     out = Grounded([], [], [])
     qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
+    spans = _sentences(text, chunk_tokens)
     for i, q in enumerate(qs):
         try:
             draft: BaseModel | InvalidOutput = asker.ask(q)
@@ -218,7 +225,7 @@ def answer_agenda(
             draft = exc
         agenda = _agenda(draft, q, text, out)
         sqs = statement_questions(
-            prompts, text, title, agenda, q.window, _after(qs, i), chunk_tokens, context_sentences
+            prompts, text, title, agenda, q.window, _after(qs, i), spans, context_sentences
         )
         _extend(out, answer_all(asker, sqs, text, progress))
     return _settled(out)
@@ -238,6 +245,7 @@ async def aanswer_agenda(
 ) -> Grounded:
     """`answer_agenda` on the event loop: chunks at once, each chunk's sentences at once."""
     qs = agenda_questions(prompts, text, title, chunk_tokens, overlap_tokens)
+    spans = _sentences(text, chunk_tokens)
 
     async def chunk(i: int, q: Question) -> Grounded:
         part = Grounded([], [], [])
@@ -247,13 +255,13 @@ async def aanswer_agenda(
             draft = exc
         agenda = _agenda(draft, q, text, part)
         sqs = statement_questions(
-            prompts, text, title, agenda, q.window, _after(qs, i), chunk_tokens, context_sentences
+            prompts, text, title, agenda, q.window, _after(qs, i), spans, context_sentences
         )
         _extend(part, await aanswer_all(asker, sqs, text, limit, progress))
         return part
 
     out = Grounded([], [], [])
-    for part in await asyncio.gather(*(chunk(i, q) for i, q in enumerate(qs))):
+    for part in await _all_or_none([chunk(i, q) for i, q in enumerate(qs)]):
         _extend(out, part)
     return _settled(out)
 
@@ -345,21 +353,26 @@ async def aanswer_all(
         if progress:
             progress(done, len(qs))
 
-    if len(qs) == 1:  # the common case: no task to spawn
-        await one(0, qs[0])
-    else:
-        tasks = [asyncio.create_task(one(i, q)) for i, q in enumerate(qs)]
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
+    await _all_or_none([one(i, q) for i, q in enumerate(qs)])
     out = Grounded([], [], [])
     for part in parts:
         _extend(out, part)
     return out
+
+
+async def _all_or_none(coros: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run `coros` concurrently; the first error cancels the others (no request goes on
+    for an article that has already failed) and is raised."""
+    if len(coros) == 1:  # the common case: no task to spawn
+        return [await coros[0]]
+    tasks = [asyncio.create_task(c) for c in coros]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _ground(q: Question, draft: BaseModel, text: str) -> Grounded:

@@ -26,7 +26,7 @@ from extractor.agenda import (
 )
 from extractor.articles import from_text
 from extractor.fakeanswers import quote_back, synthetic_article
-from extractor.fakeserver import FakeServer
+from extractor.fakeserver import FakeServer, Reply
 from extractor.merge import merge_stances
 from extractor.schemas import Actor, Evidence
 from extractor.segment import sentences
@@ -313,3 +313,37 @@ def test_a_pronoun_sentence_gives_a_claim_but_no_stance() -> None:
     assert claim.claimant.name == "Jonas Weber" and claim.cue == "said"
     assert found.stances == []
     assert "the sentence itself does not name its actor" in found.warnings[0]
+
+
+def test_a_failed_chunk_cancels_the_others_requests() -> None:
+    """A long article at concurrency 4: the first chunk's agenda is refused (HTTP 400, the
+    article fails), the other chunks' questions are slow. Once `arun` has returned the
+    failure, no request of that article is still going out."""
+    text = synthetic_article(7, 12_000)
+    seen: list[str] = []
+
+    def responder(request: dict[str, object]) -> Reply:
+        user = request["messages"][1]["content"]  # type: ignore[index]
+        seen.append(user)
+        if len(seen) == 1:
+            return Reply(status=400, body={"error": {"message": "bad request"}})
+        return Reply(body=quote_back(request).body, delay=0.3)
+
+    async def go(url: str) -> tuple[str | None, int]:
+        async with Extractor(
+            base_url=url,
+            model="m",
+            mode="json",
+            strategy="agenda",
+            concurrency=4,
+            chunk_tokens=800,
+        ) as ex:
+            result = await ex.arun(from_text(text, id="long"))
+            sent = len(seen)
+            await asyncio.sleep(1.0)  # time for any request left running to arrive
+            return result.error and result.error.kind, len(seen) - sent
+
+    with FakeServer(responder) as server:
+        kind, after = asyncio.run(go(server.base_url))
+    assert kind == "refused"
+    assert after == 0
