@@ -26,7 +26,7 @@ from extractor.batch import run_concurrently
 from extractor.cache import Cache
 from extractor.embedded import CONTEXT_TOKENS, EmbeddedServer
 from extractor.errors import ConfigError, ExtractorError, ModelCrashed
-from extractor.llm import LLM, Backend, openai_backend, server_backend
+from extractor.llm import LLM, Backend, CreateWrapper, openai_backend, server_backend
 from extractor.merge import merge_claims, merge_stances
 from extractor.prompts import Prompts
 from extractor.schemas import SCHEMA_VERSION, ArticleResult, Usage
@@ -143,6 +143,7 @@ class Extractor:
         }
         self._asker = Asker(self._client, self.cache, identity)
         self._llm: LLM | None = None
+        self._answers: CreateWrapper | None = None
         self._lock = threading.Lock()
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
@@ -159,6 +160,12 @@ class Extractor:
     def connect(self) -> LLM:
         """The model's client; starts the embedded server when it is the selected model."""
         return self._client()
+
+    def answer_with(self, answers: CreateWrapper) -> None:
+        """Requests go through `answers` (a wrapper of the SDK's `create`) before HTTP:
+        `extractor batch collect` answers them from batch results. Call before the first
+        request."""
+        self._answers = answers
 
     def _client(self) -> LLM:
         with self._lock:  # async runs may connect from worker threads at the same time
@@ -177,7 +184,9 @@ class Extractor:
                             embedded=True,
                         )
                 assert self._backend is not None
-                self._llm = LLM(self._backend, reasks=self.reasks, crashed=crashed)
+                self._llm = LLM(
+                    self._backend, reasks=self.reasks, crashed=crashed, answers=self._answers
+                )
             return self._llm
 
     def _not_run(self, article: Article) -> tuple[ArticleResult, ModelCrashed] | None:

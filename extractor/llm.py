@@ -31,6 +31,7 @@ import instructor
 import openai
 import tenacity
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.processing import handle_response_model
 from pydantic import BaseModel, ValidationError
 
 from extractor.drafts import grounding_context
@@ -71,6 +72,9 @@ _NO_TEMPERATURE = re.compile(r"^(o\d|gpt-5)")  # reasoning models reject tempera
 EXIT_GRACE = 0.5
 # Asked whether the server process has died: the embedded server's `crash(wait)`.
 CrashCheck = Callable[[float], ModelCrashed | None]
+# Wraps the SDK's raw `create`, under the retry and usage loops: the batch path answers
+# requests from downloaded batch results this way (extractor.batchjobs.answers).
+CreateWrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -152,12 +156,14 @@ class LLM:
         transport_attempts: int = 4,
         max_wait: float = 30.0,
         crashed: CrashCheck | None = None,
+        answers: CreateWrapper | None = None,
     ) -> None:
         if backend.mode not in MODES:
             raise ConfigError(f"--mode {backend.mode!r}: choose one of {', '.join(MODES)}.")
         self.backend = backend
         self.reasks = reasks
         self._crashed = crashed
+        self._answers = answers
         self._retry: dict[str, Any] = {
             "stop": tenacity.stop_after_attempt(transport_attempts),
             "wait": _wait(max_wait),
@@ -254,6 +260,17 @@ class LLM:
             **kwargs,
         }
 
+    def body(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int
+    ) -> dict[str, Any]:
+        """The JSON body `ask` sends first for this question, built without sending it
+        (instructor's own request preparation for the mode): what a batch file holds."""
+        request = self._request(messages, response_model, max_tokens)
+        model = request.pop("response_model")
+        del request["max_retries"]
+        _, kwargs = handle_response_model(model, mode=MODES[self.backend.mode], **request)
+        return request_body(kwargs)
+
     def _recover(self, exc: Exception, response_model: type[T], max_tokens: int) -> T:
         """A failed call as the project's error, or the last answer parsed for shape only."""
         b = self.backend
@@ -294,9 +311,18 @@ class LLM:
         """instructor over `raw`. The transport loop goes under instructor (each re-ask
         gets its own retries), and the usage counter under the transport loop (each HTTP
         attempt counts)."""
-        create = retrying(**self._retry).wraps(counted(raw.chat.completions.create, self._crashed))
+        source = raw.chat.completions.create
+        if self._answers is not None:
+            source = self._answers(source)
+        create = retrying(**self._retry).wraps(counted(source, self._crashed))
         raw.chat.completions.create = create
         return instructor.from_openai(raw, mode=MODES[self.backend.mode])
+
+
+def request_body(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body the SDK sends for these `create` keywords: `extra_body` merged in."""
+    body = {k: v for k, v in kwargs.items() if k != "extra_body"}
+    return {**body, **(kwargs.get("extra_body") or {})}
 
 
 @functools.cache

@@ -118,6 +118,40 @@ def questions(
     return out
 
 
+def known_questions(
+    strategy: Strategy,
+    prompts: Prompts,
+    text: str,
+    title: str | None,
+    answered: Callable[[Question], BaseModel | None],
+    *,
+    chunk_tokens: int,
+    overlap_tokens: int,
+    context_sentences: int,
+) -> list[Question]:
+    """Every question that can be rendered now, for a batch: all of them for `article`
+    and `sentences`; for `agenda`, a chunk's sentences once `answered` (a cache lookup)
+    gives the chunk's agenda, else the agenda question itself."""
+    shape = {"chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens}
+    if strategy != "agenda":
+        return questions(
+            strategy, prompts, text, title, **shape, context_sentences=context_sentences
+        )
+    qs = agenda_questions(prompts, text, title, **shape)
+    spans = _sentences(text, chunk_tokens)
+    out: list[Question] = []
+    for i, q in enumerate(qs):
+        draft = answered(q)
+        if draft is None:
+            out.append(q)
+            continue
+        agenda = _agenda(draft, q, text, Grounded([], [], []))
+        out += statement_questions(
+            prompts, text, title, agenda, q.window, _after(qs, i), spans, context_sentences
+        )
+    return out
+
+
 def _chunks(text: str, chunk_tokens: int, overlap_tokens: int) -> list[Span]:
     if approx_tokens(text) <= chunk_tokens:
         return [(0, len(text))]
