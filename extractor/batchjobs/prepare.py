@@ -43,6 +43,7 @@ from extractor.errors import ConfigError
 from extractor.llm import LLM
 from extractor.schemas import SCHEMA_VERSION
 from extractor.segment import approx_tokens
+from extractor.speedups import remember_async_validator_check
 from extractor.strategies import known_questions
 
 COMMIT_EVERY = 500  # articles per index transaction
@@ -202,6 +203,7 @@ def _write_round(
     again: bool,
 ) -> None:
     assert ex.backend is not None
+    remember_async_validator_check()  # as `extract` does before its first request
     llm = LLM(ex.backend, reasks=ex.reasks)  # renders bodies; sends nothing
     asker = ex._asker  # its cache keys are the ones `extract` uses
     cache: Cache | None = asker.cache
