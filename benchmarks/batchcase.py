@@ -124,8 +124,13 @@ def step_prepare(work: str) -> dict[str, Any]:
     cache.close()
     seconds = blocks.stop()
     size = sum(s.bytes for s in done.shards)
-    return {"seconds": seconds, "blocks": blocks.rows, "requests": done.requests,
-            "shards": len(done.shards), "bytes": size}
+    return {
+        "seconds": seconds,
+        "blocks": blocks.rows,
+        "requests": done.requests,
+        "shards": len(done.shards),
+        "bytes": size,
+    }
 
 
 def write_results(work: str) -> int:
@@ -142,9 +147,12 @@ def write_results(work: str) -> int:
             for raw in src:
                 line = json.loads(raw)
                 body = quote_back(line["body"]).body
-                result = {"id": f"req-{lines}", "custom_id": line["custom_id"],
-                          "response": {"status_code": 200, "request_id": "x", "body": body},
-                          "error": None}
+                result = {
+                    "id": f"req-{lines}",
+                    "custom_id": line["custom_id"],
+                    "response": {"status_code": 200, "request_id": "x", "body": body},
+                    "error": None,
+                }
                 dst.write(json.dumps(result) + "\n")
                 lines += 1
     return lines
@@ -160,12 +168,24 @@ def step_collect(work: str) -> dict[str, Any]:
     _counting(step, blocks)
     cache = step.BatchCache(Path(work) / "answers.sqlite")
     results = sorted((Path(work) / "results").glob("*.jsonl"))
-    done = step.collect(Path(work) / "batch", str(Path(work) / "records.jsonl"), cache,
-                        client=None, results=results, reask=False, say=lambda s: None)
+    done = step.collect(
+        Path(work) / "batch",
+        str(Path(work) / "records.jsonl"),
+        cache,
+        client=None,
+        results=results,
+        reask=False,
+        say=lambda s: None,
+    )
     cache.close()
     seconds = blocks.stop()
-    return {"seconds": seconds, "blocks": blocks.rows, "complete": done.complete,
-            "articles": done.articles, "answers": done.read.answers}
+    return {
+        "seconds": seconds,
+        "blocks": blocks.rows,
+        "complete": done.complete,
+        "articles": done.articles,
+        "answers": done.read.answers,
+    }
 
 
 def _in_child(fn: Any, *args: Any) -> Any:
@@ -190,28 +210,39 @@ def batch_at_scale(total: int = 100_000) -> tuple[list[Row], str]:
         write_results(tmp)
         col = _in_child(step_collect, tmp)
     rows = []
-    detail = ["| articles | prepare s | prepare peak RSS MiB | collect s | collect peak RSS MiB |",
-              "|---|---|---|---|---|"]
+    detail = [
+        "| articles | prepare s | prepare peak RSS MiB | collect s | collect peak RSS MiB |",
+        "|---|---|---|---|---|",
+    ]
     for (n, ps, pm), (_, cs, cm) in zip(prep["blocks"], col["blocks"], strict=True):
-        detail.append(f"| {n - BLOCK + 1:,}-{n:,} | {ps:.1f} | {_mib(pm)} | {cs:.1f} | {_mib(cm)} |")
+        detail.append(
+            f"| {n - BLOCK + 1:,}-{n:,} | {ps:.1f} | {_mib(pm)} | {cs:.1f} | {_mib(cm)} |"
+        )
     for name, step, extra in (
-        ("prepare", prep, f"{prep['requests']:,} requests in {prep['shards']} shards, "
-                          f"{prep['bytes'] / 1e6:.0f} MB"),
+        (
+            "prepare",
+            prep,
+            f"{prep['requests']:,} requests in {prep['shards']} shards, "
+            f"{prep['bytes'] / 1e6:.0f} MB",
+        ),
         ("collect", col, f"{col['complete']:,} of {col['articles']:,} articles complete"),
     ):
         b = step["blocks"]
         per = step["seconds"] / (total / BLOCK)
-        rows.append(Row(
-            case=f"6 batch {name}",
-            figure=f"{per:.1f} s per 10,000 articles ({step['seconds']:.0f} s for {total:,}); "
-                   f"peak RSS {_mib(b[0][2])} MiB in the first 10,000, {_mib(b[-1][2])} MiB in the last; "
-                   + extra,
-            target="flat memory",
-            passed=_flat(b) and (name != "collect" or col["complete"] == total),
-            note=f"{total:,} synthetic articles of ~{CHARS:,} chars in JSONL files of {PER_FILE:,}, "
-                 "article strategy, tools mode, gpt-4.1-mini bodies; answers from the fake "
-                 "(quote_back) as result files; each step in a process of its own",
-        ))
+        rows.append(
+            Row(
+                case=f"6 batch {name}",
+                figure=f"{per:.1f} s per 10,000 articles ({step['seconds']:.0f} s for {total:,}); "
+                f"peak RSS {_mib(b[0][2])} MiB in the first 10,000, "
+                f"{_mib(b[-1][2])} MiB in the last; " + extra,
+                target="flat memory",
+                passed=_flat(b) and (name != "collect" or col["complete"] == total),
+                note=f"{total:,} synthetic articles of ~{CHARS:,} chars in JSONL files of "
+                f"{PER_FILE:,}, "
+                "article strategy, tools mode, gpt-4.1-mini bodies; answers from the fake "
+                "(quote_back) as result files; each step in a process of its own",
+            )
+        )
     return rows, "\n".join(detail)
 
 
