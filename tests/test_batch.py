@@ -254,7 +254,9 @@ def test_expired_or_cancelled_with_part_of_the_output(
     batch, out = tmp_path / "batch", tmp_path / "out.jsonl"
     with BatchAPI(quote_back) as api:
         assert _prepare(api, corpus, batch) == 0
+        assert main(["batch", "status", "--dir", str(batch)]) == 4  # not submitted
         assert main(["batch", "submit", "--dir", str(batch)]) == 0
+        assert main(["batch", "status", "--dir", str(batch)]) == 3  # running
         api.finish_all(Script(state=state, keep=1))
         assert main(["batch", "status", "--dir", str(batch)]) == 1  # ended without completing
         code, results = _collect(batch, out)

@@ -49,11 +49,19 @@ def extractor_for(
     key = None
     if not sends and not options.get("base_url") and not os.environ.get("OPENAI_API_KEY"):
         key = "unused"  # rendering only
-    kwargs = {k: options.get(k) for k in SHAPING}
-    kwargs["reasks"] = options.get("reasks", 1)
-    kwargs["context_sentences"] = options.get("context_sentences", 2)
-    kwargs["chunk_tokens"] = options.get("chunk_tokens", 1500)
-    return Extractor(api_key=key, cache=cache, **kwargs)
+    return Extractor(
+        api_key=key,
+        cache=cache,
+        model=options["model"],
+        base_url=options.get("base_url"),
+        mode=options.get("mode"),
+        strategy=options.get("strategy"),
+        prompts_dir=options.get("prompts_dir"),
+        reasks=options.get("reasks", 1),
+        context_sentences=options.get("context_sentences", 2),
+        chunk_tokens=options.get("chunk_tokens", 1500),
+        context_tokens=options.get("context_tokens"),
+    )
 
 
 def batch_price(model: str, prices: Path | None) -> costs.Price | None:

@@ -33,21 +33,19 @@ def parse_line(raw: bytes | str) -> Line:
     if not isinstance(obj, dict) or not isinstance(obj.get("custom_id"), str):
         return Line(None, None, "no custom_id")
     custom_id = obj["custom_id"]
-    response = obj.get("response") if isinstance(obj.get("response"), dict) else {}
+    given = obj.get("response")
+    response: dict[str, Any] = given if isinstance(given, dict) else {}
     status = response.get("status_code")
-    body = response.get("body")
-    error = _error_text(obj.get("error")) or _error_text(body.get("error") if _is(body) else None)
-    if isinstance(status, int) and status == 200 and _is(body) and body.get("choices"):
+    given = response.get("body")
+    body: dict[str, Any] = given if isinstance(given, dict) else {}
+    error = _error_text(obj.get("error")) or _error_text(body.get("error"))
+    if isinstance(status, int) and status == 200 and body.get("choices"):
         return Line(custom_id, Response(custom_id, 200, json.dumps(body), None))
     if isinstance(status, int) and status == 200:  # a 200 without choices is no answer
         error = error or "HTTP 200 with no choices"
     code = status if isinstance(status, int) else 0
     text = error or (f"HTTP {code}" if code else "no response")
     return Line(custom_id, Response(custom_id, code, None, text))
-
-
-def _is(body: Any) -> bool:
-    return isinstance(body, dict)
 
 
 def _error_text(error: Any) -> str | None:

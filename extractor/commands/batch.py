@@ -35,6 +35,7 @@ with vLLM on a GPU box instead of submit/status (prepare with --mode json_schema
   vllm run-batch -i run1/shards/r1-0001.jsonl -o r1-0001.out.jsonl --model MODEL
   extractor batch collect --dir run1 --results r1-0001.out.jsonl -o records.jsonl"""
 
+SHOW_PROBLEMS = 5  # listed on stderr; all of them in problems.jsonl
 STATE_STYLE = {"completed": "green", "failed": "red", "expired": "yellow", "cancelled": "yellow"}
 
 
@@ -313,4 +314,11 @@ def _collect(args: argparse.Namespace) -> int:
         f"another round, {done.failed} failed; {done.problems} requests listed in "
         f"{args.dir / PROBLEMS}" + (f"; {done.sent} sent now (--reask)" if args.reask else "")
     )
+    if not args.quiet and done.problems:
+        with (args.dir / PROBLEMS).open() as listed:
+            for _, line in zip(range(SHOW_PROBLEMS), listed, strict=False):
+                p = json.loads(line)
+                say(f"  {p['problem']}: {p['article']} {p['custom_id']} {p['detail']}"[:200])
+        if done.problems > SHOW_PROBLEMS:
+            say(f"  ... and {done.problems - SHOW_PROBLEMS} more in {args.dir / PROBLEMS}")
     return 0 if done.complete == done.articles else 1
