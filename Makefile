@@ -66,7 +66,7 @@ schemas: $(STAMP)
 ## Re-record the cassettes from the real embedded server (or OpenAI: see README), then
 ## regenerate the expected records from them (`make fixtures`): review `git diff`.
 record: $(STAMP)
-	$(BIN)/python -m pytest tests/test_cassettes.py --record-mode=rewrite -s
+	$(BIN)/python -m pytest tests/test_cassettes.py tests/test_batch_e2e.py --record-mode=rewrite -s
 	$(MAKE) fixtures
 
 ## Rewrite tests/fixtures/review (the expected records of the cassette tests) from what the
