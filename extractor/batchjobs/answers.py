@@ -99,8 +99,8 @@ class BatchAnswers:
             if stored is not None:  # expired, cancelled, a server error: asked again
                 self._note(stored.custom_id, "failed", stored.error or "")
             else:
-                what = "missing" if self.index.requested_in(sha) else "reask"
-                self._note("-", what, f"body {sha[:12]}")
+                cid = self.index.custom_id_of(sha)
+                self._note(cid or "-", "missing" if cid else "reask", f"body {sha[:12]}")
             raise NotAnswered(
                 "Not answered by a batch yet: run `extractor batch prepare` for the next "
                 "round (then submit and collect), or `collect --reask` to ask now."

@@ -176,6 +176,13 @@ class Index:
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
+    def custom_id_of(self, sha: str) -> str | None:
+        """The custom_id of this body in the latest round that wrote it."""
+        row = self._db.execute(
+            "SELECT custom_id FROM requests WHERE sha = ? ORDER BY round DESC LIMIT 1", (sha,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def requested_in(self, sha: str) -> int:
         """The latest round that wrote this body, 0 if none did."""
         row = self._db.execute("SELECT max(round) FROM requests WHERE sha = ?", (sha,)).fetchone()
