@@ -10,6 +10,8 @@ machine and on what else runs on it. The test suite checks the behaviour instead
     3  embedded model: pipeline vs llama-cpp-python in-process, tokens per second
     4  cache: the rerun of case 1 on its cache
     5  long article: 100,000 characters of PolNeAR test texts, offsets checked
+    6  batch at scale: `extractor batch` prepare and collect, 100,000 articles (15-20
+       minutes; not run unless asked: `--only 6`)
 
 `--only 1,4` runs some cases (2 takes about two minutes, 3 about two more).
 """
@@ -51,6 +53,10 @@ def run(cases: set[str]) -> list[Row]:
             rows += fakecases.concurrency(work)
         if "3" in cases:
             rows += embedcase.embedded()
+        if "6" in cases:
+            import batchcase
+
+            rows += batchcase.batch_at_scale()[0]
     return sorted(rows, key=lambda r: r.case[0])  # by case, each in the order it ran
 
 
