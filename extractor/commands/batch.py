@@ -33,7 +33,12 @@ EPILOG = """a complete run (each step can be stopped and run again):
 
 with vLLM on a GPU box instead of submit/status (prepare with --mode json_schema):
   vllm run-batch -i run1/shards/r1-0001.jsonl -o r1-0001.out.jsonl --model MODEL
-  extractor batch collect --dir run1 --results r1-0001.out.jsonl -o records.jsonl"""
+  extractor batch collect --dir run1 --results r1-0001.out.jsonl -o records.jsonl
+
+options of each step: `extractor batch STEP --help`. prepare: --dir --model --base-url
+--mode --strategy --prompts --reasks --context-sentences --chunk-tokens --context-tokens
+--max-requests --max-bytes --dry-run --prices --cache --no-cache; submit, status, cancel:
+--dir --api-base (status: --json); collect: --dir --api-base -o --results --reask --cache."""
 
 SHOW_PROBLEMS = 5  # listed on stderr; all of them in problems.jsonl
 STATE_STYLE = {"completed": "green", "failed": "red", "expired": "yellow", "cancelled": "yellow"}
