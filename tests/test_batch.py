@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -433,13 +432,13 @@ def test_vllm_results_files(corpus: Path, tmp_path: Path) -> None:
 
 def test_a_kill_between_two_submits(corpus: Path, tmp_path: Path) -> None:
     batch = tmp_path / "batch"
-    reached = threading.Event()
+    reached, killed = threading.Event(), threading.Event()
 
     def block(call: str) -> None:
         uploads = sum(c == "POST /v1/files" for c in api.calls)
         if call == "POST /v1/files" and uploads == 2 and not reached.is_set():
             reached.set()
-            time.sleep(30)  # the client is killed while waiting for this answer
+            killed.wait(30)  # the client is killed while waiting for this answer
 
     with BatchAPI(quote_back) as api:
         assert _prepare(api, corpus, batch, "--max-requests", "1") == 0
@@ -455,7 +454,9 @@ def test_a_kill_between_two_submits(corpus: Path, tmp_path: Path) -> None:
             assert reached.wait(60), "the submit never reached the second upload"
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
+            killed.set()
         finally:
+            killed.set()
             if proc.poll() is None:
                 proc.kill()
         shards = Manifest.load(batch).shards
