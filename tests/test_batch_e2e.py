@@ -29,6 +29,7 @@ from extractor import Extractor
 from extractor.api import EMBEDDED_TIMEOUT
 from extractor.articles import load
 from extractor.batchjobs.bodies import canonical
+from extractor.cache import Cache
 from extractor.cli import main
 from extractor.embedded import MODEL_ALIAS, EmbeddedServer
 from extractor.fakeserver import Reply
@@ -123,15 +124,21 @@ def test_batch_records_equal_extract(
         while True:
             rounds += 1
             assert main(prepare) == 0
-            prepare = ["batch", "prepare", "--dir", str(batch), *cache, "-q"]
+            prepare = ["batch", "prepare", "--dir", str(batch), "-q"]  # the same cache
             assert main(["batch", "submit", "--dir", str(batch)]) == 0
             api.finish_all()
             assert main(["batch", "status", "--dir", str(batch)]) == 0
-            code = main(["batch", "collect", "--dir", str(batch), "-o", str(out), *cache, "-q"])
+            code = main(["batch", "collect", "--dir", str(batch), "-o", str(out), "-q"])
             assert not unknown, "a batch body differs from every body extract sent"
             if code == 0 or rounds == 5:
                 break
         assert api.chat_requests == []  # nothing went around the batches
+    # collect stored its answers in prepare's cache (its default): one per question, as
+    # extract stored them in its own
+    stored, extracts = Cache(tmp_path / "batch.sqlite"), Cache(tmp_path / "extract.sqlite")
+    assert len(stored) == len(extracts) > 0
+    stored.close()
+    extracts.close()
     got = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert code == 0, [r["error"] for r in got]
     # the model and server of `extract` were the embedded server's; the batch's: the fake

@@ -60,6 +60,7 @@ class Manifest:
     paths: list[str]  # the ARTICLES arguments, as given
     articles: int = 0
     rounds: int = 0
+    cache: str | None = None  # the answer cache prepare used: collect's default
     shards: list[Shard] = field(default_factory=list)
     format: int = FORMAT
 

@@ -153,6 +153,8 @@ def prepare(
             index.close()
     out.shards = shards.done
     if not dry_run:
+        if manifest.cache is None and cache is not None:
+            manifest.cache = str(cache.path)
         for shard in manifest.shards:  # unanswered requests of these were written again
             if not shard.batch_id:
                 shard.status = SUPERSEDED

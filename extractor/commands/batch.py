@@ -119,7 +119,11 @@ def _api(p: argparse.ArgumentParser) -> None:
 
 def _cache(p: argparse.ArgumentParser, allow_none: bool = True) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--cache", metavar="PATH", help=f"answer cache (default: {default_path()})")
+    group.add_argument(
+        "--cache",
+        metavar="PATH",
+        help=f"answer cache (default: the one prepare used, else {default_path()})",
+    )
     if allow_none:
         group.add_argument("--no-cache", action="store_true", help="write every request")
 
@@ -168,7 +172,8 @@ def _prepare(args: argparse.Namespace) -> int:
         raise ConfigError("prepare needs --model: the model the batch runs.")
     if not 1 <= args.max_requests <= 50_000 or not 1 <= args.max_bytes <= 200_000_000:
         raise ConfigError("--max-requests is 1 to 50,000 and --max-bytes 1 to 200,000,000.")
-    cache = None if args.no_cache else Cache(args.cache or default_path())
+    earlier = _earlier_cache(args.dir) if not args.paths else None
+    cache = None if args.no_cache else Cache(args.cache or earlier or default_path())
     try:
         done = prepare(
             args.dir,
@@ -207,6 +212,13 @@ def _prepare(args: argparse.Namespace) -> int:
     if done.requests:
         say(describe(done.estimate).replace("at list price", "at batch price"))
     return 0
+
+
+def _earlier_cache(directory: Path) -> str | None:
+    """The cache an earlier round used, for the next one."""
+    from extractor.batchjobs.manifest import MANIFEST, Manifest
+
+    return Manifest.load(directory).cache if (directory / MANIFEST).exists() else None
 
 
 def _client(args: argparse.Namespace, manifest: Any) -> Any:
@@ -295,7 +307,7 @@ def _collect(args: argparse.Namespace) -> int:
         from extractor.batchjobs.status import refresh
 
         refresh(args.dir, manifest, client)
-    cache = BatchCache(args.cache or default_path())
+    cache = BatchCache(args.cache or manifest.cache or default_path())
     say = _say(args)
     try:
         done = collect(
