@@ -81,7 +81,7 @@ fixtures: $(STAMP)
 ## The throughput benchmark (about 6 minutes; not a test): prints the table and writes
 ## benchmarks/RESULTS.md. `make bench ARGS="--only 1,4"` runs some of the cases.
 bench: $(STAMP)
-	nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
+	PYTHONPATH=. nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
 
 ## The quality benchmark (not a test; minutes to hours with a real model): our strategies and
 ## LangExtract on the gold articles, scored with extractor/evaluate.py and polnear.py; writes
@@ -95,7 +95,7 @@ $(BENCH_VENV)/.installed: benchmarks/langextract.txt
 	touch $@
 
 quality: $(STAMP) $(BENCH_VENV)/.installed
-	nice -n 10 $(BIN)/python benchmarks/quality.py --langextract-python $(BENCH_VENV)/bin/python $(ARGS)
+	PYTHONPATH=. nice -n 10 $(BIN)/python benchmarks/quality.py --langextract-python $(BENCH_VENV)/bin/python $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) out test-artifacts .pytest_cache

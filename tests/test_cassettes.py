@@ -28,17 +28,17 @@ from typing import Any
 import cassette_format
 import pytest
 from conftest import ROOT, SEED
+from extractor.scoring import load_gold, score
 
 from extractor import Extractor
 from extractor.api import EMBEDDED_TIMEOUT
-from extractor.articles import from_text
-from extractor.commands.review import format_review
-from extractor.embedded import MODEL_ALIAS, EmbeddedServer
-from extractor.evaluate import evidence_items
-from extractor.fixtures import load_fixtures
-from extractor.review import review
+from extractor.backends.embedded import MODEL_ALIAS, EmbeddedServer
+from extractor.cli.review import format_review
+from extractor.evaluation.evaluate import evidence_items
+from extractor.pipeline.articles import from_text
+from extractor.review.diff import review
+from extractor.review.fixtures import load_fixtures
 from extractor.schemas import ArticleResult
-from extractor.scoring import load_gold, score
 
 CASSETTES = ROOT / "cassettes" / "test_cassettes"
 EXPECTED = ROOT / "tests" / "fixtures" / "review"
