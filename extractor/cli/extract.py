@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             print(describe(extractor.estimate(todo, args.prices)), file=sys.stderr)
         progress = RunProgress(len(todo), sys.stderr, show=not args.quiet)
         detailed: list[ArticleResult] = []  # for the per-article summary of a small run
-        with JsonlWriter(args.output, append=args.resume) as out, progress:
+        with JsonlWriter(args.output, append=args.resume, stream=sys.stdout) as out, progress:
 
             def emit(result: ArticleResult) -> None:
                 out.write(result)
@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             if detailed:
                 print_summary(detailed, sys.stderr)
             summary = progress.summary(
-                extractor.model, extractor.runtime.cache, len(items) - len(todo), args.prices
+                extractor.model, extractor.cache, len(items) - len(todo), args.prices
             )
             print(summary, file=sys.stderr)
     return 1 if progress.failed else 0

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -35,12 +34,15 @@ def done_key(record: dict[str, Any]) -> DoneKey:
 
 
 class JsonlWriter:
-    """`-` is stdout; else the file, created with its parent directory, truncated unless
-    `append`."""
+    """`-` is `stream` (the CLI passes its stdout: only the CLI touches the terminal);
+    else the file, created with its parent directory, truncated unless `append`."""
 
-    def __init__(self, target: str, *, append: bool = False) -> None:
+    def __init__(self, target: str, *, append: bool = False, stream: TextIO | None = None) -> None:
+        if target == "-" and stream is None:
+            raise ConfigError("-o -: no stream to write to.")
         self.target = target
         self.append = append
+        self._stream = stream
         self._fd: int | None = None
 
     def __enter__(self) -> JsonlWriter:
@@ -58,8 +60,9 @@ class JsonlWriter:
     def write(self, result: ArticleResult) -> None:
         line = result.model_dump_json() + "\n"
         if self._fd is None:
-            sys.stdout.write(line)
-            sys.stdout.flush()
+            assert self._stream is not None
+            self._stream.write(line)
+            self._stream.flush()
             return
         data = line.encode("utf-8")
         while data:  # a regular file takes it in one write; loop in case it does not
