@@ -56,8 +56,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
+## ruff; the layers (import-linter contracts in pyproject.toml); mypy --strict (pyproject).
 lint: $(STAMP)
 	$(BIN)/ruff check extractor tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Regenerate schemas/*.json from the pydantic models.
 schemas: $(STAMP)

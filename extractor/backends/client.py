@@ -183,7 +183,8 @@ class LLM:
         request = self._request(messages, response_model, max_tokens)
         token = grounding_context.set(context)
         try:
-            return self._sync_client().chat.completions.create(**request)
+            answer: T = self._sync_client().chat.completions.create(**request)
+            return answer
         except Exception as exc:
             failure = exc
         finally:
@@ -201,7 +202,8 @@ class LLM:
         request = self._request(messages, response_model, max_tokens)
         token = grounding_context.set(context)
         try:
-            return await self._async_client().chat.completions.create(**request)
+            answer: T = await self._async_client().chat.completions.create(**request)
+            return answer
         except Exception as exc:
             failure = exc
         finally:
@@ -305,7 +307,7 @@ def _wrapped(model: type[T]) -> type[T]:
     """The response model wrapped the way instructor wraps it, once per model: given a
     plain model, instructor builds a new wrapped class (and its JSON schema) on every
     request, several milliseconds each. The request is the same either way."""
-    return instructor.openai_schema(model)  # type: ignore[return-value]
+    return instructor.openai_schema(model)
 
 
 def _counted(

@@ -36,11 +36,11 @@ def print_summary(results: list[ArticleResult], stream: TextIO, max_warnings: in
             for c in s.conditions:
                 of = f" (of {escape(c.required_of.canonical)})" if c.required_of else ""
                 console.print(f"          if {escape(repr(c.text))} [{c.kind}]{of}")
-        for c in r.claims:
-            ev = c.evidence[0]
+        for cl in r.claims:
+            ev = cl.evidence[0]
             console.print(
-                f"  claim   {escape(c.claimant.canonical)} {escape(c.cue or '-')}: "
-                f"{escape(repr(c.content))} ({c.attribution}) [dim]@{ev.start}-{ev.end}[/]"
+                f"  claim   {escape(cl.claimant.canonical)} {escape(cl.cue or '-')}: "
+                f"{escape(repr(cl.content))} ({cl.attribution}) [dim]@{ev.start}-{ev.end}[/]"
             )
         u = r.usage
         console.print(

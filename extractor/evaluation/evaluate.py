@@ -34,6 +34,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,18 +217,18 @@ def score_article(result: ArticleResult, gold: GoldArticle, text: str | None) ->
     )
     free = list(result.stances)
     for g in gold.stances:
-        hit = _take(free, lambda s, g=g: stance_matches(s, g))
+        hit = _take(free, functools.partial(stance_matches, gold=g))
         if hit is None:
             continue
         out.stances.matched += 1
         left = list(hit.conditions)
         for gc in g.conditions:
-            if _take(left, lambda c, gc=gc: condition_matches(c, gc)) is not None:
+            if _take(left, functools.partial(condition_matches, gold=gc)) is not None:
                 out.conditions.matched += 1
     out.claims = Score(predicted=len(result.claims), gold=len(gold.claims))
     free_claims = list(result.claims)
     for gcl in gold.claims:
-        if _take(free_claims, lambda c, gcl=gcl: claim_matches(c, gcl)) is not None:
+        if _take(free_claims, functools.partial(claim_matches, gold=gcl)) is not None:
             out.claims.matched += 1
     out.grounding = grounding(result, text)
     return out

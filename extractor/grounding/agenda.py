@@ -258,9 +258,9 @@ def statement_model(agenda: Agenda) -> type[BaseModel]:
     It is kept small on purpose: every token of the answer costs a small model's time, so
     what the program can read off the sentence itself (the reporting verb, the words of
     a claim, the kind of act) is not asked for."""
-    about: Any = Literal[(*agenda.proposals, NONE)]  # type: ignore[valid-type]
-    of: Any = Literal[(*agenda.actors, NONE)] if agenda.actors else str  # type: ignore[valid-type]
-    who: Any = Literal[agenda.actors] if agenda.actors else str  # type: ignore[valid-type]
+    about: Any = Literal[(*agenda.proposals, NONE)]
+    of: Any = Literal[(*agenda.actors, NONE)] if agenda.actors else str
+    who: Any = Literal[agenda.actors] if agenda.actors else str
     condition = create_model(
         "Condition",
         text=(str, Field(description="The condition, copied from the text.")),
@@ -276,14 +276,14 @@ def statement_model(agenda: Agenda) -> type[BaseModel]:
         about=(about, Field(description="The proposal it takes a position on, or none.")),
         position=(Position, Field(description="support, oppose, neutral or unclear")),
         conditions=(
-            list[condition],  # type: ignore[valid-type]
+            list[condition],
             Field(default_factory=list, max_length=3, description="Conditions attached."),
         ),
     )
     return create_model(
         "Statements",
         items=(
-            list[item],  # type: ignore[valid-type]
+            list[item],
             Field(default_factory=list, max_length=3, description="Statements of the sentence."),
         ),
     )

@@ -105,7 +105,9 @@ def _name_span(text: str, name: str | None, window: Window, strict: bool) -> Spa
     """Where the article names this actor; with `strict`, only inside the window.
     A pronoun or a whole clause is not a name, even when the article contains it."""
     words = (name or "").split()
-    if not words or len(words) > MAX_NAME_WORDS or " ".join(words).casefold() in PRONOUNS:
+    if name is None or len(words) > MAX_NAME_WORDS or " ".join(words).casefold() in PRONOUNS:
+        return None
+    if not words:
         return None
     if not strict or window is None:
         return find_name(text, name, window=window)

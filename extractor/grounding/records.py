@@ -90,16 +90,16 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
                 evidence=[ev],
             )
         )
-    for c in draft.claims:
-        who = actor(text, c.claimant, c.claimant_kind, window)
-        ev = evidence(text, c.quote, window)
+    for cl in draft.claims:
+        who = actor(text, cl.claimant, cl.claimant_kind, window)
+        ev = evidence(text, cl.quote, window)
         if _drop(
             out,
-            f"claim ({c.claimant!r}: {c.content!r})",
-            (who is None, f"claimant {c.claimant!r} is not named in the article"),
-            (ev is None, f"quote {c.quote!r} is not in the article"),
+            f"claim ({cl.claimant!r}: {cl.content!r})",
+            (who is None, f"claimant {cl.claimant!r} is not named in the article"),
+            (ev is None, f"quote {cl.quote!r} is not in the article"),
             (
-                ev is not None and not target_in_text(ev.quote, c.content),
+                ev is not None and not target_in_text(ev.quote, cl.content),
                 "its content is not what the quote says",
             ),
         ):
@@ -108,9 +108,9 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
         out.claims.append(
             Claim(
                 claimant=who,
-                content=c.content,
-                cue=_cue(c.cue, ev.quote),
-                attribution=c.attribution,
+                content=cl.content,
+                cue=_cue(cl.cue, ev.quote),
+                attribution=cl.attribution,
                 evidence=[ev],
             )
         )

@@ -277,7 +277,8 @@ async def _all_or_none(coros: list[Coroutine[Any, Any, T]]) -> list[T]:
 
 def _ground(q: Question, draft: BaseModel, text: str) -> Grounded:
     if q.ground is not None:
-        return q.ground(draft, text)
+        found: Grounded = q.ground(draft, text)
+        return found
     if isinstance(draft, ArticleDraft):
         return ground_article(draft, text, q.window)
     assert isinstance(draft, SentenceDraft)

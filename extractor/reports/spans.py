@@ -39,7 +39,9 @@ def evidence_refs(result: ArticleResult, prefix: str) -> list[EvidenceRef]:
     """Every evidence item of the article's stances, conditions and claims, in order."""
     refs: list[EvidenceRef] = []
 
-    def add(record: str, kind: RecordKind, position: str, label: str, items: list[Evidence]):
+    def add(
+        record: str, kind: RecordKind, position: str, label: str, items: list[Evidence]
+    ) -> None:
         for ev in items:
             refs.append(EvidenceRef(f"{prefix}-e{len(refs)}", record, kind, position, label, ev))
 
@@ -50,9 +52,9 @@ def evidence_refs(result: ArticleResult, prefix: str) -> list[EvidenceRef]:
             of = f" (of {c.required_of.canonical})" if c.required_of else ""
             label = f"condition [{c.kind}]{of}: {c.text!r} on {stance}"
             add(f"{prefix}-s{i}-c{j}", "condition", s.position, label, c.evidence)
-    for i, c in enumerate(result.claims):
-        label = f"claim: {c.claimant.canonical} {c.cue or '-'}: {c.content!r} ({c.attribution})"
-        add(f"{prefix}-c{i}", "claim", "claim", label, c.evidence)
+    for i, cl in enumerate(result.claims):
+        label = f"claim: {cl.claimant.canonical} {cl.cue or '-'}: {cl.content!r} ({cl.attribution})"
+        add(f"{prefix}-c{i}", "claim", "claim", label, cl.evidence)
     return refs
 
 
