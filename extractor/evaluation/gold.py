@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from extractor.errors import ConfigError
 from extractor.schemas import Act, Attribution, ConditionKind, Position
 
-_WHAT = "See the gold format in extractor/gold.py or the README."
+_WHAT = "See the gold format in extractor/evaluation/gold.py or docs/review-eval-report.md."
 
 
 def _aliases(value: object) -> object:
