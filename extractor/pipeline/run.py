@@ -19,7 +19,13 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from extractor.errors import ExtractorError, InvalidOutput
-from extractor.grounding.agenda import Agenda, AgendaDraft, ground_agenda, resolve_conflicts
+from extractor.grounding.agenda import (
+    Agenda,
+    AgendaDraft,
+    ground_agenda,
+    resolve_conflicts,
+    word_targets,
+)
 from extractor.grounding.drafts import ArticleDraft, SentenceDraft
 from extractor.grounding.merge import merge_claims, merge_stances
 from extractor.grounding.records import Grounded, ground_article, ground_sentence
@@ -149,7 +155,7 @@ def answer_agenda(
             prompts, text, title, agenda, q.window, _after(qs, i), spans, context_sentences
         )
         _extend(out, answer_all(asker, sqs, text, progress))
-    return _settled(out)
+    return _settled(out, text)
 
 
 async def aanswer_agenda(
@@ -184,7 +190,7 @@ async def aanswer_agenda(
     out = Grounded([], [], [])
     for part in await _all_or_none([chunk(i, q) for i, q in enumerate(qs)]):
         _extend(out, part)
-    return _settled(out)
+    return _settled(out, text)
 
 
 def _agenda(draft: BaseModel | InvalidOutput, q: Question, text: str, out: Grounded) -> Agenda:
@@ -204,9 +210,11 @@ def _agenda(draft: BaseModel | InvalidOutput, q: Question, text: str, out: Groun
     return agenda
 
 
-def _settled(found: Grounded) -> Grounded:
-    """One position per actor and target (see extractor.grounding.agenda.resolve_conflicts)."""
+def _settled(found: Grounded, text: str) -> Grounded:
+    """One position per actor and agenda item (see extractor.grounding.agenda.resolve_conflicts),
+    then each target in its sentences' own words (`word_targets`)."""
     stances, warnings = resolve_conflicts(merge_stances(found.stances))
+    stances = word_targets(stances, text)
     return Grounded(stances, found.claims, [*found.warnings, *warnings])
 
 

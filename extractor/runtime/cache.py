@@ -37,6 +37,7 @@ RECORD_CODE = (
     "grounding.actors",
     "grounding.agenda",
     "grounding.checks",
+    "grounding.conditions",
     "grounding.drafts",
     "grounding.locate",
     "grounding.merge",
