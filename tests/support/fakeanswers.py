@@ -76,8 +76,16 @@ def _records(text: str, limit: int) -> list[tuple[str, str, str]]:
         name = NAME.search(sentence)
         words = WORD.findall(sentence)
         if name and len(words) >= 3:
-            found.append((name.group(), " ".join(words[:3]), sentence))
+            n = 3  # a target does not end on a joining word: grounding drops cut phrases
+            while n < len(words) and words[n - 1].casefold() in JOINING:
+                n += 1
+            found.append((name.group(), " ".join(words[:n]), sentence))
     return found[:limit]
+
+
+JOINING = frozenset(
+    "and or but nor of to for with by from in on at as than that which who the a an".split()
+)
 
 
 def article_answer(chunk: str, limit: int = 3) -> dict[str, Any]:
