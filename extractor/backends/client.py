@@ -23,7 +23,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -181,15 +181,12 @@ class LLM:
         """The validated answer; after the re-asks run out, the last answer parsed without
         the grounding checks (the caller grounds it and drops what is not there)."""
         request = self._request(messages, response_model, max_tokens)
-        token = grounding_context.set(context)
         try:
-            answer: T = self._sync_client().chat.completions.create(**request)
+            with _validating(context):
+                answer: T = self._sync_client().chat.completions.create(**request)
             return answer
-        except Exception as exc:
-            failure = exc
-        finally:
-            grounding_context.reset(token)
-        return self._recover(failure, response_model, max_tokens)  # shape-only: no context now
+        except Exception as exc:  # shape-only: no context now
+            return self._recover(exc, response_model, max_tokens)
 
     async def aask(
         self,
@@ -200,15 +197,12 @@ class LLM:
     ) -> T:
         """`ask` on the running event loop: the same request through the async client."""
         request = self._request(messages, response_model, max_tokens)
-        token = grounding_context.set(context)
         try:
-            answer: T = await self._async_client().chat.completions.create(**request)
+            with _validating(context):
+                answer: T = await self._async_client().chat.completions.create(**request)
             return answer
-        except Exception as exc:
-            failure = exc
-        finally:
-            grounding_context.reset(token)
-        return self._recover(failure, response_model, max_tokens)  # shape-only: no context now
+        except Exception as exc:  # shape-only: no context now
+            return self._recover(exc, response_model, max_tokens)
 
     def ping(self) -> Ping:
         """One chat completion of one token, sent once (no retries, no instructor)."""
@@ -300,6 +294,16 @@ class LLM:
         create = retrying(**self._retry).wraps(counted(raw.chat.completions.create, self._crashed))
         raw.chat.completions.create = create
         return instructor.from_openai(raw, mode=MODES[self.backend.mode])
+
+
+@contextlib.contextmanager
+def _validating(context: dict[str, Any]) -> Iterator[None]:
+    """The drafts validate against `context` while the request is in flight."""
+    token = grounding_context.set(context)
+    try:
+        yield
+    finally:
+        grounding_context.reset(token)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from extractor.schemas import ArticleResult, Condition, Evidence
+from extractor.schemas import Actor, ArticleResult, Condition, Evidence
 
 COLUMNS = [
     "article_id",
@@ -41,46 +41,48 @@ COLUMNS = [
 
 def rows(results: list[ArticleResult]) -> Iterator[dict[str, str | int]]:
     for r in results:
-        common = {"article_id": r.article.id, "article_path": r.article.path}
-        run = {"model": r.model, "strategy": r.strategy}
         for i, s in enumerate(r.stances):
-            yield {
-                **common,
-                "record": "stance",
-                "index": i,
-                "actor": s.actor.name,
-                "actor_canonical": s.actor.canonical,
-                "actor_kind": s.actor.kind,
-                "target_or_content": s.target,
+            yield _row(r, "stance", i, s.actor, s.target, s.evidence, s.conditions) | {
                 "position": s.position,
                 "act": s.act,
-                "cue": "",
-                "attribution": "",
-                "conditions": " | ".join(_condition(c) for c in s.conditions),
-                "condition_count": len(s.conditions),
-                "condition_spans": _spans([e for c in s.conditions for e in c.evidence]),
-                **_evidence(s.evidence),
-                **run,
             }
         for i, c in enumerate(r.claims):
-            yield {
-                **common,
-                "record": "claim",
-                "index": i,
-                "actor": c.claimant.name,
-                "actor_canonical": c.claimant.canonical,
-                "actor_kind": c.claimant.kind,
-                "target_or_content": c.content,
-                "position": "",
-                "act": "",
+            yield _row(r, "claim", i, c.claimant, c.content, c.evidence, []) | {
                 "cue": c.cue or "",
                 "attribution": c.attribution,
-                "conditions": "",
-                "condition_count": 0,
-                "condition_spans": "",
-                **_evidence(c.evidence),
-                **run,
             }
+
+
+def _row(
+    r: ArticleResult,
+    record: str,
+    index: int,
+    who: Actor,
+    target_or_content: str,
+    evidence: list[Evidence],
+    conditions: list[Condition],
+) -> dict[str, str | int]:
+    """The columns a stance and a claim share; each adds its own (empty here)."""
+    return {
+        "article_id": r.article.id,
+        "article_path": r.article.path,
+        "record": record,
+        "index": index,
+        "actor": who.name,
+        "actor_canonical": who.canonical,
+        "actor_kind": who.kind,
+        "target_or_content": target_or_content,
+        "position": "",
+        "act": "",
+        "cue": "",
+        "attribution": "",
+        "conditions": " | ".join(_condition(c) for c in conditions),
+        "condition_count": len(conditions),
+        "condition_spans": _spans([e for c in conditions for e in c.evidence]),
+        **_evidence(evidence),
+        "model": r.model,
+        "strategy": r.strategy,
+    }
 
 
 def write_csv(results: list[ArticleResult], stream: TextIO) -> int:
