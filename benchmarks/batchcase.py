@@ -103,7 +103,7 @@ def _counting(module: Any, blocks: _Blocks) -> None:
 
 
 def write_corpus(folder: Path, total: int) -> None:
-    from extractor.fakeanswers import synthetic_article
+    from tests.support.fakeanswers import synthetic_article
 
     folder.mkdir(parents=True, exist_ok=True)
     for f in range(0, total, PER_FILE):
@@ -115,7 +115,7 @@ def write_corpus(folder: Path, total: int) -> None:
 
 def step_prepare(work: str) -> dict[str, Any]:
     from extractor.batchjobs import prepare as step
-    from extractor.cache import Cache
+    from extractor.runtime.cache import Cache
 
     blocks = _Blocks()
     _counting(step, blocks)
@@ -136,7 +136,7 @@ def step_prepare(work: str) -> dict[str, Any]:
 def write_results(work: str) -> int:
     """The fake's answers to every shard line, as result lines (not measured)."""
     from extractor.batchjobs.manifest import Manifest
-    from extractor.fakeanswers import quote_back
+    from tests.support.fakeanswers import quote_back
 
     batch = Path(work) / "batch"
     lines = 0

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_fake import BatchAPI, Script
 from conftest import ROOT
 
 from extractor.batchjobs.manifest import Manifest
 from extractor.batchjobs.results import parse_line
-from extractor.cli import main
-from extractor.fakeanswers import quote_back, synthetic_article
-from extractor.fakeserver import FakeServer, Reply
+from extractor.cli.main import main
+from tests.support.batch_fake import BatchAPI, Script
+from tests.support.fakeanswers import quote_back, synthetic_article
+from tests.support.fakeserver import FakeServer, Reply
 
 OPTIONS = ["--model", "m", "--mode", "tools", "--strategy", "article"]
 

@@ -21,18 +21,18 @@ from typing import Any
 import cassette_format
 import pytest
 import vcr
-from batch_fake import BatchAPI
 from conftest import ROOT, SEED, _request, _response
 from handmade import TEXT
 
 from extractor import Extractor
 from extractor.api import EMBEDDED_TIMEOUT
-from extractor.articles import load
+from extractor.backends.embedded import MODEL_ALIAS, EmbeddedServer
 from extractor.batchjobs.bodies import canonical
-from extractor.cache import Cache
-from extractor.cli import main
-from extractor.embedded import MODEL_ALIAS, EmbeddedServer
-from extractor.fakeserver import Reply
+from extractor.cli.main import main
+from extractor.pipeline.articles import load
+from extractor.runtime.cache import Cache
+from tests.support.batch_fake import BatchAPI
+from tests.support.fakeserver import Reply
 
 CASSETTE = ROOT / "cassettes" / "test_batch_e2e" / "three_articles.yaml"
 REPLAY_URL = "http://127.0.0.1:9/v1"  # nothing listens: extract's answers come from the cassette

@@ -9,5 +9,5 @@ through `Extractor.run` with those answers in place of HTTP (`answers.py`, `coll
 Requests the answer cache holds are never written; collected answers go into it.
 
 Layering: this package uses the library (api, strategies, llm, cache, output); only the
-CLI (`extractor.commands.batch`) uses it.
+CLI (`extractor.cli.batch`) uses it.
 """

@@ -22,10 +22,10 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
+from extractor.backends.client import request_body
 from extractor.batchjobs.bodies import body_sha, canonical
 from extractor.batchjobs.manifest import Index, Response
 from extractor.errors import InvalidOutput, Refused
-from extractor.llm import request_body
 
 
 class NotAnswered(InvalidOutput):

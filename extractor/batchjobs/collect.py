@@ -18,18 +18,18 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from extractor import articles
-from extractor.asker import Records
-from extractor.attempt import article_result
 from extractor.batchjobs.answers import BatchAnswers, NotAnswered, Problem
 from extractor.batchjobs.manifest import FINISHED, Index, Manifest
 from extractor.batchjobs.options import extractor_for
 from extractor.batchjobs.results import parse_line
-from extractor.cache import Cache
 from extractor.errors import ConfigError
-from extractor.output import JsonlWriter
+from extractor.pipeline import articles
+from extractor.pipeline.questions import Records
+from extractor.pipeline.run import article_result
+from extractor.results.jsonl import JsonlWriter
+from extractor.runtime.cache import Cache
 from extractor.schemas import SCHEMA_VERSION, ArticleResult
 
 COMMIT_EVERY = 500  # articles per index transaction
@@ -164,7 +164,10 @@ def collect(
     results: list[Path],
     reask: bool,
     say: Say,
+    stream: TextIO | None = None,
 ) -> Collected:
+    """Read the batch's results, then write every article's record to `output` (`-`:
+    `stream`, which the CLI passes)."""
     manifest = Manifest.load(directory)
     ex = extractor_for(manifest.options, cache, sends=reask)
     manifest.check_versions(ex.prompts.version, SCHEMA_VERSION, directory)
@@ -181,7 +184,10 @@ def collect(
         cache.index = index
         answers = BatchAnswers(index, reask=reask)
         ex.answer_with(answers)
-        with JsonlWriter(output) as writer, (directory / PROBLEMS).open("w") as problems:
+        with (
+            JsonlWriter(output, stream=stream) as writer,
+            (directory / PROBLEMS).open("w") as problems,
+        ):
             index.begin()
             for idx, article in enumerate(articles.load(manifest.paths)):
                 if idx % COMMIT_EVERY == 0:

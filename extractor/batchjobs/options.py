@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor import costs
-from extractor.cache import Cache
 from extractor.errors import ConfigError
+from extractor.runtime import costs
+from extractor.runtime.cache import Cache
 
 if TYPE_CHECKING:
     from extractor.api import Extractor

@@ -24,8 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from extractor import articles
-from extractor.asker import Question
+from extractor.backends.client import LLM
+from extractor.backends.speedups import remember_async_validator_check
 from extractor.batchjobs.bodies import batch_line, body_sha, canonical, custom_id
 from extractor.batchjobs.manifest import (
     MANIFEST,
@@ -37,14 +37,14 @@ from extractor.batchjobs.manifest import (
     Shard,
 )
 from extractor.batchjobs.options import SHAPING, batch_price, extractor_for
-from extractor.cache import Cache
-from extractor.costs import Estimate, prompt_tokens
 from extractor.errors import ConfigError
-from extractor.llm import LLM
+from extractor.pipeline import articles
+from extractor.pipeline.questions import Question
+from extractor.pipeline.run import known_questions
+from extractor.pipeline.segment import approx_tokens
+from extractor.runtime.cache import Cache
+from extractor.runtime.costs import Estimate, prompt_tokens
 from extractor.schemas import SCHEMA_VERSION
-from extractor.segment import approx_tokens
-from extractor.speedups import remember_async_validator_check
-from extractor.strategies import known_questions
 
 COMMIT_EVERY = 500  # articles per index transaction
 
@@ -245,16 +245,7 @@ def _write_round(
             est.prompt_tokens += tokens
             est.max_completion_tokens += max_tokens
 
-        for q in known_questions(
-            ex.strategy,
-            ex.prompts,
-            article.text,
-            article.title,
-            _answered(asker, cache),
-            chunk_tokens=ex.chunk_tokens,
-            overlap_tokens=ex.overlap_tokens,
-            context_sentences=ex.context_sentences,
-        ):
+        for q in known_questions(ex.plan, article.text, article.title, _answered(asker, cache)):
             if cache is not None and cache.peek(asker.key(q)):
                 out.cached += 1
                 est.cached += 1
