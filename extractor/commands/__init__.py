@@ -3,4 +3,4 @@
 To add a subcommand, write its module here and list it in COMMANDS.
 """
 
-COMMANDS = ["extract", "schema", "report", "review", "eval", "table", "doctor"]
+COMMANDS = ["extract", "schema", "report", "review", "eval", "table", "timeline", "doctor"]
