@@ -50,10 +50,13 @@ def test_wordings_of_one_proposal_join_and_others_do_not() -> None:
 
 
 def test_a_join_says_how_it_was_made() -> None:
-    (group,) = join_targets(["the ceasefire", "the ceasefire", "30-day ceasefire deal"])
+    (group,) = join_targets(
+        ["the ceasefire", "the ceasefire", "The Ceasefire", "30-day ceasefire deal"]
+    )
     assert group.label == "the ceasefire"  # the most frequent wording
     assert dict(group.joins()) == {
         "the ceasefire": "first",
+        "The Ceasefire": "same words as 'the ceasefire'",
         "30-day ceasefire deal": "fuzzy 100 with 'the ceasefire'",
     }
 
@@ -270,3 +273,18 @@ def test_extract_date_option(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["extract", str(tmp_path), "--date", "2016-10-02", "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "write it as YYYY-MM-DD" in err and "--date dates one article" in err
+
+
+def test_a_condition_reworded_is_no_shift() -> None:
+    from dataclasses import replace
+
+    from extractor.timeline.shifts import compare, condition_key
+
+    (row,) = [r for r in build_timeline(negotiation()).rows if r.actor == "Lind"]
+    first = row.points[0]  # support, if the shelling stops
+    reworded = replace(first, article="b", conditions=("shelling has stopped",))
+    assert condition_key("the shelling stops") == condition_key("shelling has stopped")
+    assert compare(first, reworded) == []
+    other = replace(first, article="c", conditions=("an independent board monitors the river",))
+    kinds = [s.kind for s in compare(first, other)]
+    assert kinds == ["condition added", "condition dropped"]

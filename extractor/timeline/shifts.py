@@ -7,8 +7,11 @@ restatement is not a shift), else the first. A comparison flags:
 - "position": the position changed (support -> oppose, unclear -> support, ...);
 - with the same position, "unconditional": the earlier point had conditions, this one has
   none (a conditional yes became a plain yes); "condition added" / "condition dropped":
-  a condition of one has no counterpart in the other (rapidfuzz token_set_ratio of the
-  condition texts below CONDITION_SIMILARITY);
+  a condition of one has no counterpart in the other: no condition there whose key has
+  a rapidfuzz token_set_ratio of CONDITION_SIMILARITY or more with its key. A key is the
+  condition's words without function words, each cut to its first four letters (a crude
+  stemmer): "the minimum flow is guaranteed" matches "Kestria guarantees a minimum flow
+  for farmers downstream" (all of "flow guar mini" is in the other);
 - "same day": two articles of one date give the actor different positions (two outlets
   reporting differently, or a reversal within the day).
 
@@ -17,6 +20,7 @@ Undated points are never compared: without a date there is no before and after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Literal
@@ -28,6 +32,12 @@ if TYPE_CHECKING:
 
 ShiftKind = Literal["position", "unconditional", "condition added", "condition dropped", "same day"]
 CONDITION_SIMILARITY = 80.0
+STEM = 4  # letters kept of each word of a condition
+FUNCTION_WORDS = frozenset(
+    """a an the of to for and or nor is are was were be been being must will would should
+    shall can could may might has have had if only unless once when then that this these
+    those it its on in at by with as from into about not no""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -79,14 +89,20 @@ def _same_day(today: list[Point]) -> list[Shift]:
     return out
 
 
+def condition_key(text: str) -> str:
+    """The words that say what a condition asks, stemmed; see the module docstring."""
+    words = re.findall(r"\w+", text.casefold())
+    kept = {w[:STEM] for w in words if w not in FUNCTION_WORDS}
+    return " ".join(sorted(kept)) or text.casefold()
+
+
 def _missing(conditions: tuple[str, ...], others: tuple[str, ...]) -> list[str]:
     """The conditions with no counterpart among `others`."""
+    keys = [condition_key(o) for o in others]
     return [
         c
         for c in conditions
-        if not any(
-            fuzz.token_set_ratio(c.casefold(), o.casefold()) >= CONDITION_SIMILARITY for o in others
-        )
+        if not any(fuzz.token_set_ratio(condition_key(c), k) >= CONDITION_SIMILARITY for k in keys)
     ]
 
 

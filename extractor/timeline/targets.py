@@ -80,9 +80,12 @@ class TargetGroup:
         """(wording, how it joined) for every wording of a group of several."""
         if len(self.wordings) < 2:
             return []
-        return [
-            (w, m.how) for m in self.members.values() for w in sorted(m.wordings, key=str.casefold)
-        ]
+        out = []
+        for m in self.members.values():
+            first, *others = [w for w, _ in m.wordings.most_common()]
+            out.append((first, m.how))
+            out += [(w, f"same words as {first!r}") for w in others]
+        return out
 
 
 def load_mapping(path: str | Path) -> Mapping:
