@@ -82,18 +82,19 @@ def build_timeline(
     name contains it, `target` those whose wordings contain all of its words (case aside).
     Targets are joined over all stances, so a filter never changes a join."""
     results = list(results)
-    stances = [(r, s) for r in results if r.error is None for s in r.stances]
+    stances = [(i, s) for i, r in enumerate(results) if r.error is None for s in r.stances]
     groups = join_targets([s.target for _, s in stances], mapping)
     group_of = {key: n for n, g in enumerate(groups) for key in g.members}
-    cells: dict[tuple[str, int], dict[tuple[str, str], list[Stance]]] = {}
-    for result, s in stances:
+    # (actor, group) -> (result, position) -> stances; results by index, as two runs may
+    # hold articles with the same id
+    cells: dict[tuple[str, int], dict[tuple[int, str], list[Stance]]] = {}
+    for i, s in stances:
         cell = cells.setdefault((s.actor.canonical, group_of[target_key(s.target)]), {})
-        cell.setdefault((result.article.id, s.position), []).append(s)
-    by_id = {r.article.id: r for r in results}
+        cell.setdefault((i, s.position), []).append(s)
     rows = []
     for (name, n), cell in cells.items():
         group = groups[n]
-        points = [_point(by_id[art], same) for (art, _), same in cell.items()]
+        points = [_point(results[i], same) for (i, _), same in cell.items()]
         dated = sorted((p for p in points if p.date), key=lambda p: (p.date or "", p.article))
         row = Row(name, group, dated, [p for p in points if not p.date])
         row.shifts = find_shifts(dated)
