@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, create_model
 from rapidfuzz import fuzz
 
 from extractor.actors import ALIASES, TITLE_WORDS, _strip_titles, canonical_name
+from extractor.conditions import conditional_clauses, listed_terms
 from extractor.ground import (
     PRONOUNS,
     Grounded,
@@ -139,7 +140,8 @@ _OBJECT = re.compile(
 )
 _STOP_AT = re.compile(
     r"\s+(?:that|which|who|but|if|unless|should|after|before|because|while|when|on|in|"
-    r"as|at|by|from|rather|without|and then|outright|for|with|will|would|could|can|may|"
+    r"as|at|by|from|under|amid|despite|during|until|rather|without|and then|outright|for|with|"
+    r"will|would|could|can|may|"
     r"might|is|are|was|were|has|have)\b.*",
     re.IGNORECASE,
 )
@@ -164,6 +166,8 @@ def objects(text: str, window: tuple[int, int]) -> list[str]:
         words = phrase.split()
         while words and words[0].casefold() in _GENERIC - {"proposal", "plan", "deal"}:
             words = words[1:]  # determiners
+        while words and words[-1].casefold() in ("and", "or", "but", "of", "to", "the", "a"):
+            words = words[:-1]  # "a no-fly zone and": cut at the next phrase
         name = " ".join(words).strip(" ,.;:'\"")
         if name and any(w.casefold() not in _GENERIC for w in _WORDS.findall(name)):
             found.append(name)
@@ -318,6 +322,15 @@ def ground_statements(
     claimed: set[str] = set()
     for item in getattr(answer, "items", []):
         who = actor(text, item.who, "other", sentence if named else window, strict=True)
+        speaker = None
+        if who is None and (speaker := sentence_speaker(text, sentence)) is not None:
+            # the sentence's speaker gets the claim (its words are the sentence's own); the
+            # model's reading of a position belonged to someone else, so no stance
+            out.warnings.append(
+                f"statement at {start}: actor {item.who!r} is not named in the sentence; "
+                f"its speaker {speaker.name!r} is given the claim, and no stance"
+            )
+            who = speaker
         where = f"in the sentence, which names {', '.join(named)}" if named else "near it"
         label = f"statement ({item.who!r}) at {start}"
         if _drop(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
@@ -327,34 +340,24 @@ def ground_statements(
         if claim is not None and who.canonical not in claimed:
             claimed.add(who.canonical)
             out.claims.append(claim)
-        if item.about == NONE or _drop(
-            out,
-            f"stance ({item.who!r} {item.position} {item.about!r}) at {start}",
-            (
-                not position_shows(item.position, ev.quote),
-                f"no word of the sentence says {item.position}",
-            ),
-            (
-                actor(text, item.who, "other", sentence, strict=True) is None,
-                "the sentence itself does not name its actor",
-            ),
+        if (
+            item.about == NONE
+            or speaker is not None
+            or _drop(
+                out,
+                f"stance ({who.name!r} {item.position} {item.about!r}) at {start}",
+                (
+                    not position_shows(item.position, ev.quote),
+                    f"no word of the sentence says {item.position}",
+                ),
+                (
+                    actor(text, who.name, "other", sentence, strict=True) is None,
+                    "the sentence itself does not name its actor",
+                ),
+            )
         ):
             continue
-        conditions = []
-        for c in item.conditions:
-            cev = evidence(text, c.text, around)
-            if _drop(
-                out,
-                f"condition {c.text!r} of {item.who!r} at {start}",
-                (cev is None, "its words are not in the sentence or the ones beside it"),
-                (cev is not None and cev.quote == ev.quote, "it is the whole sentence"),
-            ):
-                continue
-            assert cev is not None
-            required = None if c.of in (NONE, None) else actor(text, c.of, "other")
-            conditions.append(
-                Condition(text=cev.quote, kind=c.kind, required_of=required, evidence=[cev])
-            )
+        conditions = _conditions(item, who, text, sentence, around, actors, out)
         out.stances.append(
             Stance(
                 actor=who,
@@ -366,6 +369,71 @@ def ground_statements(
             )
         )
     return out
+
+
+def sentence_speaker(text: str, sentence: tuple[int, int]) -> Actor | None:
+    """The one name the sentence puts before a reporting or position verb ("Washington
+    has warned ..."), or None when it has none or several."""
+    names = {
+        a.canonical: a
+        for n in speakers(text, sentence)
+        if (a := actor(text, n, "other", sentence, strict=True))
+    }
+    return next(iter(names.values())) if len(names) == 1 else None
+
+
+def _conditions(
+    item: Any,
+    who: Actor,
+    text: str,
+    sentence: tuple[int, int],
+    around: tuple[int, int],
+    actors: tuple[str, ...],
+    out: Grounded,
+) -> list[Condition]:
+    """A stance's conditions: the model's, where their words are in the sentence or the
+    ones beside it, and those the text states in a form `extractor.conditions` reads (a
+    conditional clause in the sentence; a list of terms in it, or in the next sentence
+    when this one announces conditions or terms)."""
+    start, end = sentence
+
+    def actor_in(a: int, b: int) -> Actor | None:
+        found = {
+            x.canonical: x for n in actors if (x := actor(text, n, "other", (a, b), strict=True))
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    conditions: list[Condition] = []
+    for c in item.conditions:
+        cev = evidence(text, c.text, around)
+        if _drop(
+            out,
+            f"condition {c.text!r} of {who.name!r} at {start}",
+            (cev is None, "its words are not in the sentence or the ones beside it"),
+            (cev is not None and cev.quote == text[start:end], "it is the whole sentence"),
+            (_shares_subject(c.text, item.about), f"it is the stance's target {item.about!r}"),
+        ):
+            continue
+        assert cev is not None
+        required = None if c.of in (NONE, None) else actor(text, c.of, "other")
+        conditions.append(
+            Condition(text=cev.quote, kind=c.kind, required_of=required, evidence=[cev])
+        )
+    read = conditional_clauses(text, sentence, actor_in) + listed_terms(text, sentence, actor_in)
+    if around[1] > end and _ANNOUNCES.search(text, start, end):
+        read += listed_terms(text, (end, around[1]), actor_in)
+    for c in read:
+        span = (c.evidence[0].start, c.evidence[0].end)
+        if not any(_overlap(span, (e.start, e.end)) for k in conditions for e in k.evidence):
+            conditions.append(c)
+    return conditions
+
+
+_ANNOUNCES = re.compile(r"\b(conditions?|terms|demands|requirements|preconditions)\b", re.I)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 # -- what the sentence itself says: cue, content, act ------------------------------------------
@@ -450,6 +518,28 @@ def act_of(sentence: str) -> Act:
     return next((act for pattern, act in _ACTS if re.search(pattern, folded)), "statement")
 
 
+def word_targets(stances: list[Stance], text: str) -> list[Stance]:
+    """Each stance's target in the words its own sentences use. A stance's target is first
+    the agenda item it was filed under (so that sentences filed under one item merge);
+    here it becomes the fullest mention of that item in the stance's evidence: the object
+    of a position verb that shares the item's subject ("agreed to the truce proposal"
+    under the item "truce"), else the item as written. A reader then sees the proposal as
+    the article words it where the actor takes the position."""
+    out = []
+    for s in stances:
+        found = [
+            o
+            for e in s.evidence
+            for o in objects(text, (e.start, e.end))
+            if _shares_subject(o, s.target)
+        ]
+        best = max(found, key=lambda o: len(_WORDS.findall(o)), default=None)
+        if best is not None:
+            s = s.model_copy(update={"target": best})
+        out.append(s)
+    return out
+
+
 def resolve_conflicts(stances: list[Stance]) -> tuple[list[Stance], list[str]]:
     """One position per actor and target in an article: where merged stances disagree, the
     position with the most evidence wins (the first in the text on a tie); the others'
@@ -481,5 +571,6 @@ __all__ = [
     "ground_statements",
     "resolve_conflicts",
     "statement_model",
+    "word_targets",
     "worth_asking",
 ]

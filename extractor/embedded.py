@@ -150,6 +150,10 @@ class EmbeddedServer:
             str(self.threads),
             "--n_threads_batch",
             str(self.threads),
+            # the server's default keeps every token's logits (a vocabulary-wide output
+            # layer for each prompt token, copied to Python): nothing here reads them
+            "--logits_all",
+            "False",
             "--verbose",
             "False",
         ]

@@ -81,7 +81,8 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     """Why `target` is no proposal of this text, or None. Dropped: words the text does not
     have ("politikulitevrozniakiego": fragments a small model glues together), and a
     target that is one of the actors ("Marco Rubio support 'US Secretary of State Marco
-    Rubio'")."""
+    Rubio'"), a passage too long to name a proposal, and a phrase cut at a joining word
+    ("and negotiate", "a no-fly zone and")."""
     if not target_in_text(text, target):
         return f"target {target!r} is not in the article"
     fragments = [w for w in _WORD.findall(target) if len(w) > 3 and not _word_in(w, text)]
@@ -90,7 +91,17 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     who = canonical_name(target, text).casefold()
     if any(a and who == canonical_name(a, text).casefold() for a in actors):
         return f"target {target!r} is an actor, not a proposal"
+    words = target.split()
+    if len(words) > MAX_TARGET_WORDS:
+        return f"target {target!r} is a passage ({len(words)} words), not the name of a proposal"
+    if _CUT.search(target):
+        return f"target {target!r} is a cut phrase (it begins or ends with a joining word)"
     return None
+
+
+MAX_TARGET_WORDS = 14
+_JOINING = r"(?:and|or|but|nor|of|to|for|with|by|from|in|on|at|as|than|that|which|who)"
+_CUT = re.compile(rf"^\s*{_JOINING}\b|\b(?:{_JOINING}|the|a|an)\s*[,;:]?\s*$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)

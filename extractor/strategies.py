@@ -36,6 +36,7 @@ from extractor.agenda import (
     ground_statements,
     resolve_conflicts,
     statement_model,
+    word_targets,
     worth_asking,
 )
 from extractor.asker import Asker, Question
@@ -228,7 +229,7 @@ def answer_agenda(
             prompts, text, title, agenda, q.window, _after(qs, i), spans, context_sentences
         )
         _extend(out, answer_all(asker, sqs, text, progress))
-    return _settled(out)
+    return _settled(out, text)
 
 
 async def aanswer_agenda(
@@ -263,7 +264,7 @@ async def aanswer_agenda(
     out = Grounded([], [], [])
     for part in await _all_or_none([chunk(i, q) for i, q in enumerate(qs)]):
         _extend(out, part)
-    return _settled(out)
+    return _settled(out, text)
 
 
 def _agenda(draft: BaseModel | InvalidOutput, q: Question, text: str, out: Grounded) -> Agenda:
@@ -283,9 +284,11 @@ def _agenda(draft: BaseModel | InvalidOutput, q: Question, text: str, out: Groun
     return agenda
 
 
-def _settled(found: Grounded) -> Grounded:
-    """One position per actor and target (see extractor.agenda.resolve_conflicts)."""
+def _settled(found: Grounded, text: str) -> Grounded:
+    """One position per actor and agenda item (see extractor.agenda.resolve_conflicts),
+    then each target in its sentences' own words (`word_targets`)."""
     stances, warnings = resolve_conflicts(merge_stances(found.stances))
+    stances = word_targets(stances, text)
     return Grounded(stances, found.claims, [*found.warnings, *warnings])
 
 

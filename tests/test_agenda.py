@@ -149,14 +149,33 @@ def test_statement_grounding_drops_far_actors_and_invented_conditions() -> None:
     found = ground_statements(
         answer, TEXT, sentence, window=sentence, around=sentence, actors=agenda.actors
     )
+    # Ines Berg is not in the sentence: its one speaker gets the claim, not her stance
     [stance] = found.stances
     assert stance.actor.name == "Dock Workers Union" and stance.conditions == []
+    assert [c.claimant.name for c in found.claims] == ["Dock Workers Union"]
     assert len(found.warnings) == 2
+    assert (
+        "'Ines Berg' is not named in the sentence; its speaker 'Dock Workers Union' is given "
+        "the claim, and no stance" in found.warnings[0]
+    )
+    assert "'unless taxes fall'" in found.warnings[1]
+
+    # a sentence without a speaker before a reporting verb: the far actor is dropped
+    passive = "The tram extension was rejected by the Dock Workers Union in a vote."
+    text = f"{TEXT} {passive}"
+    found = ground_statements(
+        answer,
+        text,
+        span_of(text, passive),
+        window=span_of(text, passive),
+        around=span_of(text, passive),
+        actors=agenda.actors,
+    )
+    assert [s.actor.name for s in found.stances] == ["Dock Workers Union"]
     assert (
         "'Ines Berg' is not named in the sentence, which names Dock Workers Union"
         in (found.warnings[0])
     )
-    assert "'unless taxes fall'" in found.warnings[1]
 
 
 def test_claims_are_the_sentences_own_words() -> None:

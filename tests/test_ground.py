@@ -254,3 +254,28 @@ def test_canonical_names_drop_us_political_titles() -> None:
     assert canonical_name("House Speaker Paul Ryan", text) == "Paul Ryan"
     assert canonical_name("Ryan", text) == "Paul Ryan"
     assert canonical_name("Clinton", text) == "Hillary Clinton"
+
+
+@pytest.mark.parametrize(
+    "target, why",
+    [
+        ("and negotiate", "cut phrase"),
+        ("a no-fly zone and", "cut phrase"),
+        ("sanctions on", "cut phrase"),
+        (
+            "a council that meets every week in the old town hall to argue about the "
+            "budget for the bus lanes",
+            "passage",
+        ),
+    ],
+)
+def test_cut_phrases_and_passages_are_not_proposals(target: str, why: str) -> None:
+    # made-up text: every word of each target is in it, so only the new rules can object
+    text = (
+        "The mayor said a council that meets every week in the old town hall to argue "
+        "about the budget for the bus lanes would vote on sanctions on polluters, and "
+        "negotiate a no-fly zone and a truce."
+    )
+    problem = target_problem(text, target)
+    assert problem is not None and why in problem
+    assert target_problem(text, "sanctions on polluters") is None
