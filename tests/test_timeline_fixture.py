@@ -13,8 +13,8 @@ the model is evaluation only and never committed, its answers are in the cassett
     EXTRACTOR_PROBE_GGUF=/path/qwen2.5-coder-1.5b.gguf \\
       .venv/bin/python -m pytest tests/test_timeline_fixture.py --record-mode=rewrite
 
-SmolLM2-135M, the embedded default, yields no stance on these items with the agenda
-strategy (as on the seed, tests/test_cassettes.py), which leaves a timeline nothing to show.
+Not SmolLM2-135M, the embedded default: with the agenda strategy it yields no stance on
+the seed (tests/test_cassettes.py), and a timeline needs stances to show anything.
 """
 
 from __future__ import annotations
