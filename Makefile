@@ -14,7 +14,7 @@ OUT    ?= out/seed.jsonl
 ## AMX and died with SIGILL on the first prompt. A CPU without AVX2 (older than about 2013):
 ##   make run LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_BMI2=OFF"
 ## Opt in to a native build for speed with EXTRACTOR_NATIVE=1; it may crash on another
-## machine, or on this one (see the README, "Two commands": a native build died with SIGILL).
+## machine, or on this one (see docs/backends.md: a native build died with SIGILL).
 LLAMA_VERSION    ?= 0.3.36
 LLAMA_PORTABLE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 ifeq ($(EXTRACTOR_NATIVE),1)
@@ -56,14 +56,17 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
+## ruff; the layers (import-linter contracts in pyproject.toml); mypy --strict (pyproject).
 lint: $(STAMP)
 	$(BIN)/ruff check extractor tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Regenerate schemas/*.json from the pydantic models.
 schemas: $(STAMP)
 	$(BIN)/extractor schema --write schemas/
 
-## Re-record the cassettes from the real embedded server (or OpenAI: see README), then
+## Re-record the cassettes from the real embedded server (or OpenAI: see docs/development.md), then
 ## regenerate the expected records from them (`make fixtures`): review `git diff`.
 record: $(STAMP)
 	$(BIN)/python -m pytest tests/test_cassettes.py --record-mode=rewrite -s
@@ -81,10 +84,10 @@ fixtures: $(STAMP)
 ## The throughput benchmark (about 6 minutes; not a test): prints the table and writes
 ## benchmarks/RESULTS.md. `make bench ARGS="--only 1,4"` runs some of the cases.
 bench: $(STAMP)
-	nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
+	PYTHONPATH=. nice -n 10 $(BIN)/python benchmarks/bench.py $(ARGS)
 
 ## The quality benchmark (not a test; minutes to hours with a real model): our strategies and
-## LangExtract on the gold articles, scored with extractor/evaluate.py and polnear.py; writes
+## LangExtract on the gold articles, scored with extractor/evaluation/evaluate.py and polnear.py; writes
 ## benchmarks/QUALITY.md. `make quality ARGS="--gguf PATH --strategies sentences"`.
 ## LangExtract lives in a venv of its own: its google-genai pins tenacity < 9.2, and
 ## extractor needs tenacity >= 9.2.1 (benchmarks/langextract.txt says which version).
@@ -95,7 +98,7 @@ $(BENCH_VENV)/.installed: benchmarks/langextract.txt
 	touch $@
 
 quality: $(STAMP) $(BENCH_VENV)/.installed
-	nice -n 10 $(BIN)/python benchmarks/quality.py --langextract-python $(BENCH_VENV)/bin/python $(ARGS)
+	PYTHONPATH=. nice -n 10 $(BIN)/python benchmarks/quality.py --langextract-python $(BENCH_VENV)/bin/python $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) out test-artifacts .pytest_cache

@@ -24,10 +24,10 @@ from pathlib import Path
 from common import Row
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.drafts import ArticleDraft
-from extractor.embedded import CONTEXT_TOKENS, available_cores, bundled_gguf
-from extractor.strategies import ARTICLE_MAX_TOKENS
+from extractor.backends.embedded import CONTEXT_TOKENS, available_cores, bundled_gguf
+from extractor.grounding.drafts import ArticleDraft
+from extractor.pipeline.articles import from_text
+from extractor.pipeline.questions import ARTICLE_MAX_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_792bd40e83e483ac.txt"

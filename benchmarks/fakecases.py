@@ -2,7 +2,7 @@
 
 The server (server.py) runs in its own process and answers each request with records
 quoting the request's own chunk; the pipeline runs through the real CLI entry point
-(`extractor.cli.main`) in this process.
+(`extractor.cli.main.main`) in this process.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from common import Row
 from server import Instant, ServerProcess
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.cli import main
-from extractor.drafts import ArticleDraft
-from extractor.fakeanswers import article_answer, asked, synthetic_article
-from extractor.fakeserver import FakeServer, Reply, completion
-from extractor.ground import ground_article
+from extractor.cli.main import main
+from extractor.grounding.drafts import ArticleDraft
+from extractor.grounding.records import ground_article
+from extractor.pipeline.articles import from_text
+from tests.support.fakeanswers import article_answer, asked, synthetic_article
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 MODEL = ["--model", "gpt-4.1-mini", "--mode", "tools", "--strategy", "article"]
 EDGE = "\"'`“”„‟‘’‚‛«»‹› \t\n"

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.actors import canonical_name
-from extractor.articles import Article
-from extractor.ground import attribution_of
+from extractor.grounding.actors import canonical_name
+from extractor.grounding.records import attribution_of
+from extractor.pipeline.articles import Article
 from extractor.schemas import (
     Actor,
     ArticleInfo,

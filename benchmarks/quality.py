@@ -47,16 +47,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor import articles as article_io
 from extractor.api import EMBEDDED_TIMEOUT, Extractor
-from extractor.articles import Article
-from extractor.embedded import EmbeddedServer, bundled_gguf
+from extractor.backends.embedded import EmbeddedServer, bundled_gguf
 from extractor.errors import ConfigError
-from extractor.evaluate import Evaluation, Score, evaluate
-from extractor.gold import GoldArticle, load_gold
-from extractor.polnear import evaluate_polnear
+from extractor.evaluation.evaluate import Evaluation, Score, evaluate
+from extractor.evaluation.gold import GoldArticle, load_gold
+from extractor.evaluation.polnear import evaluate_polnear
+from extractor.pipeline import articles as article_io
+from extractor.pipeline.articles import Article
+from extractor.pipeline.questions import Strategy
 from extractor.schemas import ArticleResult
-from extractor.strategies import Strategy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

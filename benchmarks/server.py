@@ -1,4 +1,4 @@
-"""The benchmark's OpenAI-compatible server: extractor.fakeserver.FakeServer in a process
+"""The benchmark's OpenAI-compatible server: tests.support.fakeserver.FakeServer in a process
 of its own (as a real server is), answering every request with records quoting the
 request's own chunk, each distinct answer built once, so answering costs almost nothing.
 """
@@ -10,8 +10,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from extractor.fakeanswers import asked, quote_back
-from extractor.fakeserver import FakeServer, Reply
+from tests.support.fakeanswers import asked, quote_back
+from tests.support.fakeserver import FakeServer, Reply
 
 
 class Instant:

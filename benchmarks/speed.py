@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per thread count")
     args = parser.parse_args()
     if args.gguf is None:
-        from extractor.embedded import bundled_gguf
+        from extractor.backends.embedded import bundled_gguf
 
         args.gguf = bundled_gguf()
     import llama_cpp

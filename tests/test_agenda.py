@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extractor import Extractor
-from extractor.agenda import (
+from extractor.grounding.agenda import (
     Agenda,
     AgendaDraft,
     act_of,
@@ -25,12 +25,12 @@ from extractor.agenda import (
     statement_model,
     worth_asking,
 )
-from extractor.articles import from_text
-from extractor.fakeanswers import quote_back, synthetic_article
-from extractor.fakeserver import FakeServer, Reply
-from extractor.merge import merge_stances
+from extractor.grounding.merge import merge_stances
+from extractor.pipeline.articles import from_text
+from extractor.pipeline.segment import sentences
 from extractor.schemas import Actor, Evidence
-from extractor.segment import sentences
+from tests.support.fakeanswers import quote_back, synthetic_article
+from tests.support.fakeserver import FakeServer, Reply
 
 TEXT = (
     "Harbor council weighs tram extension\n"

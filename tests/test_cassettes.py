@@ -31,14 +31,14 @@ from conftest import ROOT, SEED
 
 from extractor import Extractor
 from extractor.api import EMBEDDED_TIMEOUT
-from extractor.articles import from_text
-from extractor.commands.review import format_review
-from extractor.embedded import MODEL_ALIAS, EmbeddedServer
-from extractor.evaluate import evidence_items
-from extractor.fixtures import load_fixtures
-from extractor.review import review
+from extractor.backends.embedded import MODEL_ALIAS, EmbeddedServer
+from extractor.cli.review import format_review
+from extractor.evaluation.evaluate import evidence_items, score_article
+from extractor.evaluation.gold import load_gold
+from extractor.pipeline.articles import from_text
+from extractor.review.diff import review
+from extractor.review.fixtures import load_fixtures
 from extractor.schemas import ArticleResult
-from extractor.scoring import load_gold, score
 
 CASSETTES = ROOT / "cassettes" / "test_cassettes"
 EXPECTED = ROOT / "tests" / "fixtures" / "review"
@@ -86,7 +86,13 @@ def _check_grounded(result: ArticleResult, text: str) -> None:
 
 def _report(name: str, result: ArticleResult, text: str) -> dict[str, object]:
     gold = load_gold(ROOT / "tests" / "fixtures" / "seed.gold.jsonl")[0]
-    scores = score(result, gold, text)
+    s = score_article(result, gold, text)
+    scores = {
+        "stances": s.stances,
+        "conditions": s.conditions,
+        "claims": s.claims,
+        "grounding": s.grounding.rate,
+    }
     report = {k: v.as_dict() if hasattr(v, "as_dict") else v for k, v in scores.items()}
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"{name}.score.json").write_text(json.dumps(report, indent=2))

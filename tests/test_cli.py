@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cli import main
+from extractor.cli.main import main
 
-EXTRACTOR = [sys.executable, "-m", "extractor.cli"]
+EXTRACTOR = [sys.executable, "-m", "extractor.cli.main"]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

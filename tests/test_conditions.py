@@ -1,13 +1,13 @@
-"""Conditions read off the text's words (extractor.conditions) and a stance's target in
-its own sentence's words (extractor.agenda.word_targets). The text is made up for these
+"""Conditions read off the text's words (extractor.grounding.conditions) and a stance's target in
+its own sentence's words (extractor.grounding.agenda.word_targets). The text is made up for these
 tests."""
 
 from __future__ import annotations
 
 import re
 
-from extractor.agenda import word_targets
-from extractor.conditions import conditional_clauses, listed_terms
+from extractor.grounding.agenda import word_targets
+from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.schemas import Actor, Evidence, Stance
 
 TEXT = (

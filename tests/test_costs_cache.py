@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from extractor import Extractor
-from extractor.asker import Asker, Question
-from extractor.cache import Cache, default_path
-from extractor.cli import main
-from extractor.costs import context_window, cost, load_table, price_of
-from extractor.drafts import ArticleDraft
+from extractor.cli.main import main
 from extractor.errors import ConfigError
-from extractor.prompts import Prompts
+from extractor.grounding.drafts import ArticleDraft
+from extractor.pipeline.prompts import Prompts
+from extractor.pipeline.questions import chunk_budget
+from extractor.runtime.asking import Asker, Question
+from extractor.runtime.cache import Cache, default_path
+from extractor.runtime.costs import context_window, cost, load_table, price_of
 from extractor.schemas import Usage
-from extractor.strategies import chunk_budget
 
 
 def test_prices_match_a_model_or_its_longest_prefix() -> None:

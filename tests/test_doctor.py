@@ -1,6 +1,6 @@
 """`extractor doctor`: one line per check, exit 0 only when the selected model answers.
 
-Against a real loopback server (extractor.fakeserver) for `--base-url`, and (live) against
+Against a real loopback server (tests.support.fakeserver) for `--base-url`, and (live) against
 the real embedded server; the build checks read llama.cpp's real system-info line.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from conftest import NEEDS_EMBEDDED_MODEL
 
-from extractor.build import compiled_features, cpu_flags, missing_features
-from extractor.cli import main
-from extractor.fakeserver import FakeServer, Reply, completion
+from extractor.backends.build import compiled_features, cpu_flags, missing_features
+from extractor.cli.main import main
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 # llama.cpp's system-info line of a native build on a CPU that lists AMX (the shape
 # llama_print_system_info() prints)
@@ -85,7 +85,7 @@ def test_doctor_without_a_model_says_what_to_do(capsys: pytest.CaptureFixture[st
 @NEEDS_EMBEDDED_MODEL
 def test_doctor_embedded_shows_build_threads_and_latency() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "extractor.cli", "doctor", "--threads", "1"],
+        [sys.executable, "-m", "extractor.cli.main", "doctor", "--threads", "1"],
         capture_output=True,
         text=True,
         timeout=300,

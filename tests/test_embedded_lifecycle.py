@@ -49,7 +49,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
         [
             sys.executable,
             "-m",
-            "extractor.cli",
+            "extractor.cli.main",
             "extract",
             str(SEED),
             "-o",
@@ -151,7 +151,7 @@ def test_server_killed_mid_run_stops_the_run(
     out = tmp_path / "out.jsonl"
     argv = ["extract", str(corpus), "-o", str(out), "--concurrency", str(concurrency)]
     cli = subprocess.Popen(
-        [sys.executable, "-m", "extractor.cli", *argv],
+        [sys.executable, "-m", "extractor.cli.main", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -204,7 +204,7 @@ def test_server_settings_are_not_taken_from_unrelated_variables(
     user's `CACHE=/some/dir` made the embedded server exit at start ('Path to a config
     file to load' was the last line of its log). Those names are left out of its env."""
     pytest.importorskip("llama_cpp.server.settings")
-    from extractor.embedded import server_environment
+    from extractor.backends.embedded import server_environment
 
     for name in ("CACHE", "model", "PORT", "N_CTX", "CONFIG_FILE"):
         monkeypatch.setenv(name, "/somewhere")

@@ -9,9 +9,9 @@ import handmade
 import pytest
 from conftest import ROOT
 
-from extractor.cli import main
-from extractor.evaluate import content_words, evaluate, target_matches
-from extractor.gold import GoldArticle, load_gold
+from extractor.cli.main import main
+from extractor.evaluation.evaluate import content_words, evaluate, target_matches
+from extractor.evaluation.gold import GoldArticle, load_gold
 
 
 def _gold() -> GoldArticle:
@@ -60,13 +60,13 @@ def test_totals_add_counts_and_unmatched_articles_are_listed() -> None:
     assert total["grounding"]["rate"] is None  # no text given: not checked
 
 
-def test_seed_gold_still_loads_with_the_legacy_scoring_api(seed_text: str) -> None:
-    from extractor.scoring import score
+def test_seed_gold_scores_one_article(seed_text: str) -> None:
+    from extractor.evaluation.evaluate import score_article
 
     gold = load_gold(ROOT / "tests" / "fixtures" / "seed.gold.jsonl")[0]
-    scores = score(handmade.run(text_sha=gold.article.sha256), gold, seed_text)
-    assert scores["stances"].gold == 6 and scores["conditions"].gold == 7
-    assert scores["claims"].gold == 6
+    scores = score_article(handmade.run(text_sha=gold.article.sha256), gold, seed_text)
+    assert scores.stances.gold == 6 and scores.conditions.gold == 7
+    assert scores.claims.gold == 6
 
 
 def test_polnear_gold_files_are_valid_and_reference_real_texts() -> None:

@@ -1,4 +1,4 @@
-"""A misbehaving model server (a real HTTP server on loopback, extractor.fakeserver) and
+"""A misbehaving model server (a real HTTP server on loopback, tests.support.fakeserver) and
 what each misbehaviour leads to: retried (transport), re-asked (output), or the article
 recorded with its `error.kind` while the other articles of the batch complete.
 
@@ -22,12 +22,12 @@ import pytest
 from conftest import extract_argv, park_answer
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.cli import main
-from extractor.drafts import ArticleDraft
-from extractor.fakeserver import FakeServer, Reply, completion
-from extractor.llm import LLM, Backend, retry_after_seconds
-from extractor.prompts import Prompts
+from extractor.backends.client import LLM, Backend, retry_after_seconds
+from extractor.cli.main import main
+from extractor.grounding.drafts import ArticleDraft
+from extractor.pipeline.articles import from_text
+from extractor.pipeline.prompts import Prompts
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 ATTEMPTS = 4  # LLM's default transport attempts
 SENTENCE = "Mayor Ana Ruiz said the city backs the river park plan."

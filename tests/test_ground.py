@@ -5,17 +5,12 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from extractor.actors import canonical_name
-from extractor.drafts import ArticleDraft, SentenceDraft
-from extractor.ground import (
-    attribution_of,
-    ground_article,
-    ground_sentence,
-    target_in_text,
-    target_problem,
-)
-from extractor.merge import merge_stances
-from extractor.segment import sentences
+from extractor.grounding.actors import canonical_name
+from extractor.grounding.checks import target_in_text, target_problem
+from extractor.grounding.drafts import ArticleDraft, SentenceDraft
+from extractor.grounding.merge import merge_stances
+from extractor.grounding.records import attribution_of, ground_article, ground_sentence
+from extractor.pipeline.segment import sentences
 
 
 def _stance(**kw: object) -> dict[str, object]:

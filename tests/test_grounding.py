@@ -1,4 +1,4 @@
-"""Tests for extractor.grounding: every span is checked by slicing the source text."""
+"""Tests for extractor.grounding.locate: every span is checked by slicing the source text."""
 
 import random
 import re
@@ -6,7 +6,7 @@ import re
 import pytest
 from rapidfuzz import fuzz
 
-from extractor.grounding import Span, _normalize, find_name, find_quote
+from extractor.grounding.locate import Span, _normalize, find_name, find_quote
 
 SEED = (
     '"We agree with the proposal to stop the hostilities," Putin stated.\n'

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from conftest import extract_argv
 
-from extractor import articles
-from extractor.cli import main
-from extractor.fakeanswers import quote_back
-from extractor.fakeserver import FakeServer, Reply, completion
-from extractor.prompts import delimiter, fence, unfence
+from extractor.cli.main import main
+from extractor.pipeline import articles
+from extractor.pipeline.prompts import delimiter, fence, unfence
+from tests.support.fakeanswers import quote_back
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import NEEDS_EMBEDDED_MODEL, ROOT, SEED
 
-from extractor.fixtures import load_fixtures
-from extractor.merge import normalize_target
+from extractor.grounding.merge import normalize_target
+from extractor.review.fixtures import load_fixtures
 from extractor.schemas import ArticleResult
 
 pytestmark = [pytest.mark.live, NEEDS_EMBEDDED_MODEL]
@@ -68,7 +68,7 @@ def test_cli_extracts_seed_with_embedded_model(tmp_path: Path) -> None:
     before = _servers()
     out = tmp_path / "seed.jsonl"
     proc = subprocess.run(
-        [sys.executable, "-m", "extractor.cli", "extract", str(SEED), "-o", str(out)],
+        [sys.executable, "-m", "extractor.cli.main", "extract", str(SEED), "-o", str(out)],
         capture_output=True,
         text=True,
         timeout=900,

@@ -9,10 +9,10 @@ from collections import Counter
 from typing import Any
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.fakeanswers import asked, quote_back, synthetic_article
-from extractor.fakeserver import FakeServer, Reply
-from extractor.segment import approx_tokens, sentences, split_long, token_chunks
+from extractor.pipeline.articles import from_text
+from extractor.pipeline.segment import approx_tokens, sentences, split_long, token_chunks
+from tests.support.fakeanswers import asked, quote_back, synthetic_article
+from tests.support.fakeserver import FakeServer, Reply
 
 
 def test_token_chunks_fit_the_budget_cover_the_text_and_overlap() -> None:

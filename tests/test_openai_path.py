@@ -1,5 +1,5 @@
 """The OpenAI path (tools mode, re-asks, transport retries, fatal 4xx) against a real HTTP
-server on loopback (extractor.fakeserver), since there is no key here."""
+server on loopback (tests.support.fakeserver), since there is no key here."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.cli import main
+from extractor.cli.main import main
 from extractor.errors import Refused
-from extractor.fakeserver import FakeServer, Reply, completion
+from extractor.pipeline.articles import from_text
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 TEXT = (
     "City officials said on Monday they back the river park plan.\n"

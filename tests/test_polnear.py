@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from extractor.articles import load
-from extractor.brat import parse_ann, read_ann
-from extractor.cli import main
+from extractor.cli.main import main
 from extractor.errors import ConfigError
-from extractor.polnear import evaluate_polnear, load_corpus
+from extractor.evaluation.brat import parse_ann, read_ann
+from extractor.evaluation.polnear import evaluate_polnear, load_corpus
+from extractor.pipeline.articles import load
 from extractor.schemas import Actor, ArticleInfo, ArticleResult, Claim, Evidence
 
 CORPUS = ROOT / "tests" / "fixtures" / "polnear-synthetic"

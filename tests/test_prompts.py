@@ -9,9 +9,9 @@ import pytest
 from conftest import ROOT
 
 from extractor.errors import ConfigError
-from extractor.gold import load_gold
-from extractor.prompts import Prompts, builtin_dir, delimiter, fence, unfence
-from extractor.segment import sentences
+from extractor.evaluation.gold import load_gold
+from extractor.pipeline.prompts import Prompts, builtin_dir, delimiter, fence, unfence
+from extractor.pipeline.segment import sentences
 
 GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from report_fixtures import HOSTILE_TEXT, evidence_count, hostile_result
 
-from extractor.cli import main
-from extractor.report_csv import write_csv
-from extractor.report_html import render_html
-from extractor.report_spans import EvidenceRef, evidence_refs, layout
+from extractor.cli.main import main
+from extractor.reports.csv_report import write_csv
+from extractor.reports.html_report import render_html
+from extractor.reports.spans import EvidenceRef, evidence_refs, layout
 from extractor.schemas import ArticleInfo, ArticleResult, Evidence
 
 
@@ -246,7 +246,7 @@ def test_failed_article_shows_its_error(tmp_path: Path) -> None:
 
 def test_report_help_needs_no_key_or_server() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "extractor.cli", "report", "--help"],
+        [sys.executable, "-m", "extractor.cli.main", "report", "--help"],
         capture_output=True,
         text=True,
         timeout=120,

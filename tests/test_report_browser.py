@@ -20,10 +20,11 @@ import pytest
 from conftest import ROOT, SEED
 from report_fixtures import HOSTILE_TEXT, evidence_count, hostile_result
 
-from extractor import Extractor, articles
-from extractor.cli import main
-from extractor.embedded import MODEL_ALIAS
-from extractor.report_spans import evidence_refs
+from extractor import Extractor
+from extractor.backends.embedded import MODEL_ALIAS
+from extractor.cli.main import main
+from extractor.pipeline import articles
+from extractor.reports.spans import evidence_refs
 from extractor.schemas import ArticleResult
 
 CASSETTE = ROOT / "cassettes" / "test_cassettes" / "test_seed_sentences.yaml"

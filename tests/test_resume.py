@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from extractor.fakeanswers import quote_back, synthetic_article
-from extractor.fakeserver import FakeServer
-from extractor.output import resume_done
+from extractor.results.jsonl import resume_done
+from tests.support.fakeanswers import quote_back, synthetic_article
+from tests.support.fakeserver import FakeServer
 
 N = 30
 
@@ -23,7 +23,7 @@ def _cli(server: FakeServer, src: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "extractor.cli",
+        "extractor.cli.main",
         "extract",
         str(src),
         "-o",

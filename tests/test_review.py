@@ -9,9 +9,9 @@ import handmade
 import pytest
 from conftest import ROOT
 
-from extractor.cli import main
-from extractor.fixtures import load_fixtures, update_fixtures
-from extractor.review import review
+from extractor.cli.main import main
+from extractor.review.diff import review
+from extractor.review.fixtures import load_fixtures, update_fixtures
 from extractor.schemas import ArticleResult, Condition
 
 SEED_FIXTURE = ROOT / "tests" / "fixtures" / "review" / "000_792bd40e83e483ac.sentences.jsonl"

@@ -26,14 +26,14 @@ import pytest
 from conftest import ROOT, SEED
 
 from extractor import Extractor
-from extractor.articles import from_text
-from extractor.commands.review import format_review
-from extractor.embedded import MODEL_ALIAS
-from extractor.fakeanswers import quote_back
-from extractor.fakeserver import FakeServer
-from extractor.fixtures import load_fixtures
-from extractor.review import review
+from extractor.backends.embedded import MODEL_ALIAS
+from extractor.cli.review import format_review
+from extractor.pipeline.articles import from_text
+from extractor.review.diff import review
+from extractor.review.fixtures import load_fixtures
 from extractor.schemas import ArticleResult
+from tests.support.fakeanswers import quote_back
+from tests.support.fakeserver import FakeServer
 
 FIXTURES = ROOT / "tests" / "fixtures" / "review"
 RUNS = ROOT / "test-artifacts" / "review"

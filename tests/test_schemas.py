@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from pydantic import ValidationError
 
-from extractor.schemafiles import SCHEMAS, render
+from extractor.results.schemafiles import SCHEMAS, render
 from extractor.schemas import ArticleResult, Evidence, Stance
 
 
@@ -23,7 +23,7 @@ def test_schema_file_matches_model(name: str) -> None:
 
 def test_every_field_has_a_description() -> None:
     """The model reads the descriptions of the fields it fills in."""
-    from extractor.drafts import ArticleDraft, SentenceDraft
+    from extractor.grounding.drafts import ArticleDraft, SentenceDraft
 
     for model in (ArticleDraft, SentenceDraft):
         schema = model.model_json_schema()

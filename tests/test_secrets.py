@@ -15,7 +15,7 @@ from typing import Any
 
 from conftest import park_answer
 
-from extractor.fakeserver import FakeServer, Reply, completion
+from tests.support.fakeserver import FakeServer, Reply, completion
 
 KEY = "sk-test-EXTRACTORFAKEKEY-0123456789abcdef"
 FRAGMENTS = [KEY, "EXTRACTORFAKEKEY", "0123456789abcdef"]
@@ -62,7 +62,7 @@ def test_key_never_written(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "extractor.cli",
+                "extractor.cli.main",
                 "--debug",
                 "extract",
                 str(corpus),

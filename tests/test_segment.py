@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from extractor.segment import approx_tokens, sentences, token_chunks
+from extractor.pipeline.segment import approx_tokens, sentences, token_chunks
 
 
 def test_seed_sentences_slice_cleanly(seed_text: str) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import handmade
 import pytest
 
-from extractor.cli import main
+from extractor.cli.main import main
+from extractor.reports.table import build_table
 from extractor.schemas import ArticleResult
-from extractor.table import build_table
 
 
 def _runs() -> list[ArticleResult]:
@@ -80,7 +80,7 @@ def test_cli_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_jsonl_input_reads_the_date(tmp_path: Path) -> None:
-    from extractor.articles import load
+    from extractor.pipeline.articles import load
 
     path = tmp_path / "articles.jsonl"
     path.write_text(json.dumps({"id": "a", "date": "2016-10-12", "text": handmade.TEXT}) + "\n")

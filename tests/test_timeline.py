@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from timeline_records import negotiation
 
-from extractor import articles
-from extractor.cli import main
+from extractor.cli.main import main
 from extractor.errors import ConfigError
+from extractor.pipeline import articles
 from extractor.timeline import Mapping, build_timeline, join_targets, load_mapping
 from extractor.timeline.page import render_html
 from extractor.timeline.targets import target_key

@@ -17,7 +17,7 @@ from test_report_browser import page  # noqa: F401  (the browser fixture)
 from timeline_fixture import replayed
 from timeline_records import negotiation
 
-from extractor.cli import main
+from extractor.cli.main import main
 from extractor.timeline import build_timeline
 
 ARTIFACTS = ROOT / "test-artifacts"

@@ -28,9 +28,9 @@ import pytest
 from conftest import ROOT
 from timeline_fixture import ARTICLES, EXPECTED, REPLAY_URL, extract
 
-from extractor.cli import main
-from extractor.embedded import EmbeddedServer
-from extractor.runfile import load_run
+from extractor.backends.embedded import EmbeddedServer
+from extractor.cli.main import main
+from extractor.results.jsonl import load_run
 from extractor.schemas import ArticleResult
 from extractor.timeline import build_timeline
 

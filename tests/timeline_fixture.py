@@ -9,8 +9,9 @@ from pathlib import Path
 import cassette_format
 from conftest import ROOT
 
-from extractor import Extractor, articles
+from extractor import Extractor
 from extractor.api import EMBEDDED_TIMEOUT
+from extractor.pipeline import articles
 from extractor.schemas import ArticleResult
 
 FIXTURE = ROOT / "tests" / "fixtures" / "timeline"

@@ -6,7 +6,8 @@ lays each actor's positions on each joined target in date order, `shifts` flags 
 position or its conditions changed, `page` renders the HTML page and `csvfile` the CSV.
 """
 
-from extractor.timeline.rows import Point, Row, Timeline, build_timeline
+from extractor.timeline.points import Point
+from extractor.timeline.rows import Row, Timeline, build_timeline
 from extractor.timeline.shifts import Shift, find_shifts
 from extractor.timeline.targets import Mapping, TargetGroup, join_targets, load_mapping
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from extractor.timeline.rows import Point, Row, Timeline
+from extractor.timeline.points import Point
+from extractor.timeline.rows import Row, Timeline
 
 COLUMNS = [
     "actor",

@@ -6,28 +6,34 @@ script at all). Flagged markers and rows are highlighted, and each flag is shown
 below the table with its two points side by side: quotes, dates, articles. Last, the
 wordings that were joined into one target, and how.
 
-Rendered from `templates/timeline.html.j2` with autoescaping on: model output and
-article titles are text, never markup. The CSS (the report's, then the timeline's own) is
-inline and allowed by its hash; the Content-Security-Policy allows nothing else.
+Rendered from `timeline/templates/timeline.html.j2` with autoescaping on: model output
+and article titles are text, never markup. The CSS (the report's stylesheet, read as a
+package resource of `extractor.reports`, then `timeline/templates/timeline.css`) is inline
+and allowed by its hash; the Content-Security-Policy allows nothing else.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from extractor.timeline.rows import Timeline
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPORT_CSS = files("extractor.reports") / "templates" / "report.css"  # the report's look
 SYMBOL = {"support": "+", "oppose": "−", "neutral": "=", "unclear": "?"}
 
 
 def render_html(timeline: Timeline, *, title: str | None = None) -> str:
     css = "\n".join(
-        (TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "timeline.css")
+        [
+            REPORT_CSS.read_text(encoding="utf-8"),
+            (TEMPLATES / "timeline.css").read_text(encoding="utf-8"),
+        ]
     )
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),

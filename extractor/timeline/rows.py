@@ -12,37 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.articles import iso_date
+from extractor.pipeline.articles import iso_date
 from extractor.schemas import ArticleResult, Stance
+from extractor.timeline.points import Condition, Point
 from extractor.timeline.shifts import Shift, find_shifts
 from extractor.timeline.targets import Mapping, TargetGroup, join_targets, target_key
-
-
-@dataclass(frozen=True)
-class Condition:
-    text: str
-    kind: str
-    quote: str  # the first evidence quote
-
-
-@dataclass(frozen=True)
-class Point:
-    actor: str  # canonical name
-    names: tuple[str, ...]  # as the article writes the actor
-    wording: str  # the target as this article words it (the first stance's)
-    position: str
-    act: str
-    conditions: tuple[str, ...]
-    condition_details: tuple[Condition, ...]
-    quotes: tuple[str, ...]
-    article: str  # article id
-    title: str | None
-    date: str | None  # YYYY-MM-DD, or None
-    path: str
-
-    @property
-    def conditional(self) -> bool:
-        return bool(self.conditions)
 
 
 @dataclass

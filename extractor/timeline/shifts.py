@@ -23,12 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rapidfuzz import fuzz
 
-if TYPE_CHECKING:
-    from extractor.timeline.rows import Point
+from extractor.timeline.points import Point
 
 ShiftKind = Literal["position", "unconditional", "condition added", "condition dropped", "same day"]
 CONDITION_SIMILARITY = 80.0

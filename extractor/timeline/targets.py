@@ -29,7 +29,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from extractor.errors import ConfigError
-from extractor.merge import TARGET_SIMILARITY, normalize_target
+from extractor.grounding.merge import TARGET_SIMILARITY, normalize_target
 
 # nouns that say what kind of thing a proposal is, not which one
 GENERIC = frozenset(

@@ -1,0 +1,234 @@
+"""`extractor extract`: articles in, JSONL records out."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from extractor.backends.client import DEFAULT_OPENAI_MODEL, MODES
+from extractor.backends.embedded import available_cores
+from extractor.cli.progress import RunProgress, describe
+from extractor.cli.summary import print_summary
+from extractor.errors import ConfigError
+from extractor.pipeline import articles
+from extractor.pipeline.articles import Article
+from extractor.results.jsonl import JsonlWriter, resume_done
+from extractor.runtime.cache import default_path
+from extractor.schemas import ArticleResult
+
+if TYPE_CHECKING:
+    from extractor.api import Extractor
+
+HELP = "articles in, JSONL records out"
+EPILOG = """model choice: --base-url URL (any OpenAI-compatible server: Ollama, vLLM, llama.cpp,
+LM Studio) > OpenAI (--model or OPENAI_API_KEY) > the embedded SmolLM2-135M model
+(offline, for an end-to-end run; its answers are poor).
+
+output: one line per article, in input order at any --concurrency, each written whole as
+soon as the articles before it are done. Answers are cached (default cache:
+$XDG_CACHE_HOME/extractor/answers.sqlite), so a rerun asks the model nothing it asked
+before. --resume continues a stopped run: articles already complete in -o FILE are
+skipped, articles that failed are run again."""
+
+DETAIL_UP_TO = 20  # per-article summaries for runs this small; totals only above
+
+
+def add_arguments(ex: argparse.ArgumentParser) -> None:
+    ex.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="article files (.txt .md .html .jsonl) or directories of them",
+    )
+    ex.add_argument("-o", "--output", default="-", help="JSONL file to write (default: stdout)")
+    ex.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the publication date of a single article (overrides a date in the input or "
+        "its file name)",
+    )
+    ex.add_argument("--model", help=f"model name (OpenAI default: {DEFAULT_OPENAI_MODEL})")
+    ex.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
+    ex.add_argument(
+        "--mode",
+        choices=sorted(MODES),
+        help="how answers are constrained (default: tools for OpenAI, json for "
+        "--base-url, json_grammar for the embedded model)",
+    )
+    ex.add_argument(
+        "--strategy",
+        choices=["agenda", "article", "sentences"],
+        help="agenda: list the article's proposals and actors, then classify each "
+        "sentence against them; article: one call per article/chunk; sentences: one open "
+        "call per sentence (default: agenda for the embedded model, article otherwise)",
+    )
+    ex.add_argument("--gguf", help="run this local GGUF model on the embedded server instead")
+    add_threads_argument(ex)
+    ex.add_argument("--prompts", help="directory of prompt templates overriding the built-in ones")
+    ex.add_argument(
+        "--reasks", type=int, default=1, help="re-asks when an answer fails validation (default: 1)"
+    )
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds per request (default: 120; 600 for the embedded model on the CPU)",
+    )
+    ex.add_argument(
+        "--context-sentences",
+        type=int,
+        default=2,
+        help="sentences of context before each sentence (default: 2)",
+    )
+    ex.add_argument(
+        "--chunk-tokens",
+        type=int,
+        default=1500,
+        help="longer articles are split into overlapping chunks of about this many tokens "
+        "(estimated as UTF-8 bytes / 4; fewer when the model's context is small; default 1500)",
+    )
+    ex.add_argument(
+        "--context-tokens",
+        type=int,
+        help="the model's context window (default: 8192 for the embedded model, known for "
+        "OpenAI models, else 8192)",
+    )
+    ex.add_argument(
+        "--concurrency",
+        type=int,
+        help="requests (and articles) in flight at once (default: 1). A paid API or a "
+        "server with several slots: try 8. The embedded model answers one at a time",
+    )
+    cache = ex.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache", metavar="PATH", help=f"SQLite cache of answers (default: {default_path()})"
+    )
+    cache.add_argument("--no-cache", action="store_true", help="ask the model every time")
+    ex.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip articles already complete in -o FILE and append the rest",
+    )
+    ex.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="count requests, tokens and cost, send nothing; the estimate goes to stdout as JSON",
+    )
+    ex.add_argument(
+        "--estimate-over",
+        type=int,
+        default=50,
+        metavar="N",
+        help="before a run over more than N articles, show the estimate (default: 50)",
+    )
+    ex.add_argument("--prices", type=Path, help="price table to use instead of the built-in one")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+
+
+def add_threads_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help=f"threads of the embedded model (default: {available_cores()}, every core this "
+        "process may use); lower it on a machine you share",
+    )
+
+
+def _dated(items: list[Article], value: str) -> Article:
+    date = articles.iso_date(value)
+    if date is None:
+        raise ConfigError(f"--date {value!r}: not a date; write it as YYYY-MM-DD.")
+    if len(items) != 1:
+        raise ConfigError(
+            f"--date dates one article, and these paths hold {len(items)}: pass one file, or "
+            'give each article its date (a "date" in JSONL, or YYYY-MM-DD in the file name).'
+        )
+    return dataclasses.replace(items[0], date=date)
+
+
+def run(args: argparse.Namespace) -> int:
+    from extractor.api import Extractor  # keeps `--help` and `schema` light
+
+    # A dry run sends nothing, so OpenAI needs no key: one is passed for this Extractor
+    # alone, never put into the environment (where a later Extractor would pick it up).
+    openai_dry_run = args.dry_run and args.model and not (args.base_url or args.gguf)
+    dry_key = "unused" if openai_dry_run and not os.environ.get("OPENAI_API_KEY") else None
+    items = list(articles.load(args.paths))
+    if args.date:
+        items = [_dated(items, args.date)]
+    with Extractor(
+        api_key=dry_key,
+        model=args.model,
+        base_url=args.base_url,
+        mode=args.mode,
+        strategy=args.strategy,
+        gguf=args.gguf,
+        prompts_dir=args.prompts,
+        reasks=args.reasks,
+        timeout=args.timeout,
+        context_sentences=args.context_sentences,
+        chunk_tokens=args.chunk_tokens,
+        context_tokens=args.context_tokens,
+        cache=None if args.no_cache else (args.cache or default_path()),
+        concurrency=args.concurrency,
+        threads=args.threads,
+    ) as extractor:
+        # a dry run only looks at what an earlier run wrote; a real one tidies it up first
+        done, dropped = (
+            resume_done(args.output, rewrite=not args.dry_run) if args.resume else (set(), 0)
+        )
+        todo = [a for a in items if (a.id, a.sha256) not in done]
+        if args.dry_run:
+            estimate = extractor.estimate(todo, args.prices)
+            print(json.dumps(estimate.as_dict()))
+            if not args.quiet:
+                print(describe(estimate), file=sys.stderr)
+            return 0
+        if not args.quiet and args.resume:
+            print(
+                f"extractor: --resume: {len(items) - len(todo)} articles already in "
+                f"{args.output}, {len(todo)} to go ({dropped} unfinished lines dropped)",
+                file=sys.stderr,
+            )
+        if not args.quiet and len(todo) > args.estimate_over:
+            print(describe(extractor.estimate(todo, args.prices)), file=sys.stderr)
+        progress = RunProgress(len(todo), sys.stderr, show=not args.quiet)
+        detailed: list[ArticleResult] = []  # for the per-article summary of a small run
+        with JsonlWriter(args.output, append=args.resume, stream=sys.stdout) as out, progress:
+
+            def emit(result: ArticleResult) -> None:
+                out.write(result)
+                progress.add(result)
+                if len(todo) <= DETAIL_UP_TO:
+                    detailed.append(result)
+
+            if extractor.concurrency == 1:
+                for article in todo:
+                    emit(extractor.run(article))
+            else:
+                asyncio.run(_run_async(extractor, todo, emit))
+        if not args.quiet:
+            if detailed:
+                print_summary(detailed, sys.stderr)
+            summary = progress.summary(
+                extractor.model, extractor.cache, len(items) - len(todo), args.prices
+            )
+            print(summary, file=sys.stderr)
+    return 1 if progress.failed else 0
+
+
+async def _run_async(
+    extractor: Extractor, todo: list[Article], emit: Callable[[ArticleResult], None]
+) -> None:
+    try:
+        async for result in extractor.arun_many(todo):
+            emit(result)
+    finally:
+        await extractor.aclose()

@@ -1,6 +1,0 @@
-"""One module per subcommand: HELP, optional EPILOG, add_arguments(parser), run(args) -> int.
-
-To add a subcommand, write its module here and list it in COMMANDS.
-"""
-
-COMMANDS = ["extract", "schema", "report", "review", "eval", "table", "timeline", "doctor"]

@@ -1,0 +1,569 @@
+"""The `agenda` strategy's drafts and grounding: list what is debated, then classify.
+
+Small models are good at "who said what" and at choosing from a short list, and bad at
+inventing a structure around a whole article. So an article (or a chunk of a long one) is
+asked twice over:
+
+1. **Agenda** (`AgendaDraft`): the proposals under debate, each with a quote, and the
+   actors who speak or take positions. `ground_agenda` keeps the items whose quote and
+   words are in the text, drops a "proposal" that is an actor's name or made of word
+   fragments, and joins near-duplicates ("ceasefire", "US-backed ceasefire").
+2. **Statements** (`statement_model`): one small question per sentence that carries an
+   attribution or position cue (`worth_asking`). The answer's actor is chosen from the
+   agenda's actors and its target from the agenda's proposals (or "none"): enums in the
+   schema, so a grammar-constrained model can only choose. `ground_statements` turns the
+   answer into records: a claim when the sentence reports speech, a stance when the
+   statement is about an agenda item, its conditions found in the sentence or the
+   sentences beside it.
+
+Records built here obey the same contract as `extractor.grounding.records`: every Evidence slices
+out of the article, and what cannot be grounded is dropped and named in the warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+from rapidfuzz import fuzz
+
+from extractor.grounding.actors import ALIASES, TITLE_WORDS, _strip_titles, canonical_name
+from extractor.grounding.checks import PRONOUNS, target_problem
+from extractor.grounding.conditions import conditional_clauses, listed_terms
+from extractor.grounding.locate import find_quote
+from extractor.grounding.merge import normalize_target
+from extractor.grounding.records import Grounded, _drop, actor, attribution_of, evidence
+from extractor.schemas import (
+    Act,
+    Actor,
+    Claim,
+    Condition,
+    ConditionKind,
+    Evidence,
+    Position,
+    Stance,
+)
+
+NONE = "none"
+MAX_PROPOSALS = 6
+MAX_ACTORS = 10
+
+
+class ProposalDraft(BaseModel):
+    name: str = Field(description="The proposal, policy or plan, in a few words of the text.")
+    quote: str = Field(description="Words copied exactly from the text that mention it.")
+
+
+class AgendaDraft(BaseModel):
+    """What an article debates, and who takes part."""
+
+    proposals: list[ProposalDraft] = Field(
+        default_factory=list,
+        max_length=MAX_PROPOSALS,
+        description="Proposals, plans, deals, policies or candidates that actors take "
+        "positions on.",
+    )
+    actors: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_ACTORS,
+        description="People, governments and organizations who speak or take positions, "
+        "named as in the text.",
+    )
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A grounded agenda: proposal names and actor names, all found in the text."""
+
+    proposals: tuple[str, ...]
+    actors: tuple[str, ...]
+
+
+def ground_agenda(
+    draft: AgendaDraft, text: str, window: tuple[int, int]
+) -> tuple[Agenda, list[str]]:
+    """The grounded agenda of one chunk, and warnings naming what was dropped."""
+    warnings: list[str] = []
+    actors: list[str] = []
+    for name in draft.actors:
+        who = actor(text, name, "other", window)
+        if who is None:
+            warnings.append(f"dropped actor {name!r} from the agenda: not named in the text")
+        elif all(canonical_name(a, text) != who.canonical for a in actors):
+            actors.append(who.name)
+    for name in speakers(text, window):
+        # by the name as written: "US" and "Washington" are both offered, so the model can
+        # choose the one the sentence uses (records merge under the canonical name later)
+        listed = any(
+            canonical_name(name, text) == canonical_name(a, text)
+            and re.search(rf"\b{re.escape(name)}\b", a, re.IGNORECASE)
+            for a in actors
+        )
+        if len(actors) < MAX_ACTORS + 4 and not listed:  # "Berg" when "Ines Berg" is listed
+            actors.append(name)
+    proposals: list[str] = []
+    for p in draft.proposals:
+        why = _proposal_problem(p, text, window, actors)
+        if why:
+            warnings.append(f"dropped proposal {p.name!r} from the agenda: {why}")
+            continue
+        name = " ".join(p.name.split())
+        same = next((i for i, q in enumerate(proposals) if _same_proposal(q, name)), None)
+        if same is None:
+            proposals.append(name)
+        elif len(name) > len(proposals[same]):  # keep the fuller wording of the two
+            proposals[same] = name
+    for name in objects(text, window):
+        if len(proposals) >= MAX_PROPOSALS + 2 or target_problem(text, name, tuple(actors)):
+            continue
+        if not any(_shares_subject(name, q) for q in proposals):
+            proposals.append(name)
+    return Agenda(tuple(proposals), tuple(actors)), warnings
+
+
+_OBJECT = re.compile(
+    r"\b(?:agree[sd]? (?:to|with)|accept(?:s|ed)?|reject(?:s|ed)?|support(?:s|ed)?|"
+    r"oppose[sd]?|back(?:s|ed)?|endorse[sd]?|consider(?:s|ed)?|approve[sd]?|"
+    r"welcome[sd]?|(?:pledge|promise|vow|threaten)(?:s|d|ed)? to|threaten(?:s|ed)?|"
+    r"warn(?:s|ed)? of|call(?:s|ed)? for|demand(?:s|ed)?|propose[sd]?|push(?:es|ed)? for|"
+    r"vote[sd]? (?:for|against))\s+"
+    r"((?:(?:the|a|an|its|their|his|her|this|that)\s+)?[\w'-]+(?:\s+[\w'-]+){0,5})"
+)
+_STOP_AT = re.compile(
+    r"\s+(?:that|which|who|but|if|unless|should|after|before|because|while|when|on|in|"
+    r"as|at|by|from|under|amid|despite|during|until|rather|without|and then|outright|for|with|"
+    r"will|would|could|can|may|"
+    r"might|is|are|was|were|has|have)\b.*",
+    re.IGNORECASE,
+)
+_GENERIC = frozenset(
+    """
+    the a an its their his her this that proposal proposals plan plans deal agreement idea
+    measure move offer terms conditions it them one call effort efforts
+    """.split()
+)
+
+
+def objects(text: str, window: tuple[int, int]) -> list[str]:
+    """What the text says someone agrees to, rejects, pledges, threatens or calls for
+    ("pledged to restore military aid", "warned of new tariffs"): proposal candidates a
+    small model tends to leave off its agenda, found without asking it. An object made
+    only of generic words ("the proposal", "the deal") names nothing and is skipped."""
+    found: list[str] = []
+    for m in _OBJECT.finditer(text, *window):
+        if re.match(r"(by|of|for|in|to|above|with|from)\b", m.group(1), re.IGNORECASE):
+            continue  # "backed by ...": passive, no object
+        phrase = _STOP_AT.sub("", m.group(1))
+        words = phrase.split()
+        while words and words[0].casefold() in _GENERIC - {"proposal", "plan", "deal"}:
+            words = words[1:]  # determiners
+        while words and words[-1].casefold() in ("and", "or", "but", "of", "to", "the", "a"):
+            words = words[:-1]  # "a no-fly zone and": cut at the next phrase
+        name = " ".join(words).strip(" ,.;:'\"")
+        if name and any(w.casefold() not in _GENERIC for w in _WORDS.findall(name)):
+            found.append(name)
+    return found
+
+
+_WORDS = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def _shares_subject(a: str, b: str) -> bool:
+    """Two wordings that share a content word (by its first five letters) are taken for
+    the same proposal: "the ceasefire proposal" and "US-backed ceasefire"."""
+
+    def heads(t: str) -> set[str]:
+        return {w.casefold()[:5] for w in _WORDS.findall(t) if len(w) > 3} - {
+            g[:5] for g in _GENERIC
+        }
+
+    return bool(heads(a) & heads(b))
+
+
+_SPEAKER = re.compile(
+    r"((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*)\s+(?:has |have |had |also |then )?"
+    r"(?:said|says|stated|told|warned|pledged|promised|vowed|urged|agreed|rejected|refused|"
+    r"insisted|demanded|threatened|announced|questioned|acknowledged|stressed|proposed|"
+    r"backed|endorsed|opposed|accepted|welcomed|criticized|condemned)\b"
+)
+
+
+def speakers(text: str, window: tuple[int, int]) -> list[str]:
+    """Names the text puts right before a reporting or position verb ("Washington has
+    warned", "the US pledged"), titles and sentence openers left out: actors a small
+    model tends to leave off its list, found without asking it."""
+    found: list[str] = []
+    for m in _SPEAKER.finditer(text, *window):
+        run = re.split(r"(?<=[a-z])\.\s+", m.group(1))[-1]  # not across a sentence end
+        tokens = _strip_titles(run.split())
+        name = " ".join(tokens)
+        known = name.casefold() in ALIASES  # "US", "Washington", "the Kremlin"
+        if not known and (
+            len(name) < 2 or name.casefold() in PRONOUNS or tokens[0].casefold() in TITLE_WORDS
+        ):
+            continue
+        if len(tokens) == 1 and not known and text.count(name) < 2:
+            continue  # a lone capitalised word said once: a sentence opener more often than not
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _proposal_problem(
+    p: ProposalDraft, text: str, window: tuple[int, int], actors: list[str]
+) -> str | None:
+    name = " ".join(p.name.split())
+    where = find_quote(text, p.quote, window=window) if name else None
+    if where is None:
+        return f"quote {p.quote!r} is not in the text"
+    line_start = text.rfind("\n", 0, where.start) + 1
+    if _BOILERPLATE.search(text[line_start : where.end]):
+        return "it is named in a caption or a link, not in the reporting"
+    return target_problem(text, name, tuple(actors))
+
+
+def _same_proposal(a: str, b: str) -> bool:
+    na, nb = normalize_target(a), normalize_target(b)
+    return na == nb or fuzz.token_set_ratio(na, nb) >= 90
+
+
+# -- which sentences to ask about ------------------------------------------------------------
+
+_CUES = re.compile(
+    r"[\"“”«»]|\b("
+    r"said|says|say|stated?|states|told|tells|added|noted|stressed|insisted|argued|claimed|"
+    r"warn\w*|urg\w*|call\w* (for|on)|agree\w*|accept\w*|reject\w*|refus\w*|oppos\w*|"
+    r"support\w*|back(s|ed|ing)?|endors\w*|approv\w*|welcom\w*|criticiz\w*|condemn\w*|"
+    r"pledg\w*|promis\w*|vow\w*|threat\w*|demand\w*|propos\w*|announc\w*|indicat\w*|"
+    r"acknowledg\w*|question\w*|dismiss\w*|favou?r\w*|vot\w*|veto\w*|sign\w*|"
+    r"condition\w*|terms|unless|provided|as long as|only if|should \w+ (reject|refuse|fail)|"
+    r"according to|believes?|wants?|hopes?|expects?|plans?|seeks?"
+    r")\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(r"^\s*(\(?(AP|Reuters|AFP) Photo|Read more:|Related:|Photo:)", re.I)
+
+
+def worth_asking(sentence: str) -> bool:
+    """Does this sentence report speech or a position (a cue word or a quotation)?
+    Sentences without one are skipped: they hold no attributed statement."""
+    if len(sentence) < 25 or _BOILERPLATE.search(sentence):
+        return False
+    return _CUES.search(sentence) is not None
+
+
+# -- the per-sentence answer, shaped by the agenda -------------------------------------------
+
+
+def statement_model(agenda: Agenda) -> type[BaseModel]:
+    """The answer schema for one sentence: actor and target are choices from the agenda.
+    It is kept small on purpose: every token of the answer costs a small model's time, so
+    what the program can read off the sentence itself (the reporting verb, the words of
+    a claim, the kind of act) is not asked for."""
+    about: Any = Literal[(*agenda.proposals, NONE)]
+    of: Any = Literal[(*agenda.actors, NONE)] if agenda.actors else str
+    who: Any = Literal[agenda.actors] if agenda.actors else str
+    condition = create_model(
+        "Condition",
+        text=(str, Field(description="The condition, copied from the text.")),
+        kind=(
+            ConditionKind,
+            Field(description="precondition, demand, guarantee, reciprocal, timing"),
+        ),
+        of=(of, Field(description="Who must meet it (an actor), or none.")),
+    )
+    item = create_model(
+        "Statement",
+        who=(who, Field(description="Who speaks or takes the position.")),
+        about=(about, Field(description="The proposal it takes a position on, or none.")),
+        position=(Position, Field(description="support, oppose, neutral or unclear")),
+        conditions=(
+            list[condition],
+            Field(default_factory=list, max_length=3, description="Conditions attached."),
+        ),
+    )
+    return create_model(
+        "Statements",
+        items=(
+            list[item],
+            Field(default_factory=list, max_length=3, description="Statements of the sentence."),
+        ),
+    )
+
+
+def ground_statements(
+    answer: BaseModel,
+    text: str,
+    sentence: tuple[int, int],
+    window: tuple[int, int],
+    around: tuple[int, int],
+    actors: tuple[str, ...] = (),
+) -> Grounded:
+    """Records from one sentence's answer. Evidence: the sentence. The actor must be named
+    in the sentence, or, when the sentence names none of the `actors` ("He said ..."), in
+    the sentences before it (`window`): enough for a claim. A stance asks more: its actor
+    named in the sentence itself, its position shown in the sentence's words
+    (`position_shows`); a condition must be found in the sentence or the ones beside
+    it (`around`). A sentence that reports speech gives its speaker a claim, whose content
+    is the sentence's own words (`claim_of`)."""
+    start, end = sentence
+    ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
+    out = Grounded([], [], [])
+    named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
+    claimed: set[str] = set()
+    for item in getattr(answer, "items", []):
+        who = actor(text, item.who, "other", sentence if named else window, strict=True)
+        speaker = None
+        if who is None and (speaker := sentence_speaker(text, sentence)) is not None:
+            # the sentence's speaker gets the claim (its words are the sentence's own); the
+            # model's reading of a position belonged to someone else, so no stance
+            out.warnings.append(
+                f"statement at {start}: actor {item.who!r} is not named in the sentence; "
+                f"its speaker {speaker.name!r} is given the claim, and no stance"
+            )
+            who = speaker
+        where = f"in the sentence, which names {', '.join(named)}" if named else "near it"
+        label = f"statement ({item.who!r}) at {start}"
+        if _drop(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
+            continue
+        assert who is not None
+        claim = claim_of(who, ev)
+        if claim is not None and who.canonical not in claimed:
+            claimed.add(who.canonical)
+            out.claims.append(claim)
+        if (
+            item.about == NONE
+            or speaker is not None
+            or _drop(
+                out,
+                f"stance ({who.name!r} {item.position} {item.about!r}) at {start}",
+                (
+                    not position_shows(item.position, ev.quote),
+                    f"no word of the sentence says {item.position}",
+                ),
+                (
+                    actor(text, who.name, "other", sentence, strict=True) is None,
+                    "the sentence itself does not name its actor",
+                ),
+            )
+        ):
+            continue
+        conditions = _conditions(item, who, text, sentence, around, actors, out)
+        out.stances.append(
+            Stance(
+                actor=who,
+                target=item.about,
+                position=item.position,
+                act=act_of(ev.quote),
+                conditions=conditions,
+                evidence=[ev],
+            )
+        )
+    return out
+
+
+def sentence_speaker(text: str, sentence: tuple[int, int]) -> Actor | None:
+    """The one name the sentence puts before a reporting or position verb ("Washington
+    has warned ..."), or None when it has none or several."""
+    names = {
+        a.canonical: a
+        for n in speakers(text, sentence)
+        if (a := actor(text, n, "other", sentence, strict=True))
+    }
+    return next(iter(names.values())) if len(names) == 1 else None
+
+
+def _conditions(
+    item: Any,
+    who: Actor,
+    text: str,
+    sentence: tuple[int, int],
+    around: tuple[int, int],
+    actors: tuple[str, ...],
+    out: Grounded,
+) -> list[Condition]:
+    """A stance's conditions: the model's, where their words are in the sentence or the
+    ones beside it, and those the text states in a form `extractor.grounding.conditions` reads (a
+    conditional clause in the sentence; a list of terms in it, or in the next sentence
+    when this one announces conditions or terms)."""
+    start, end = sentence
+
+    def actor_in(a: int, b: int) -> Actor | None:
+        found = {
+            x.canonical: x for n in actors if (x := actor(text, n, "other", (a, b), strict=True))
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    conditions: list[Condition] = []
+    for c in item.conditions:
+        cev = evidence(text, c.text, around)
+        if _drop(
+            out,
+            f"condition {c.text!r} of {who.name!r} at {start}",
+            (cev is None, "its words are not in the sentence or the ones beside it"),
+            (cev is not None and cev.quote == text[start:end], "it is the whole sentence"),
+            (_shares_subject(c.text, item.about), f"it is the stance's target {item.about!r}"),
+        ):
+            continue
+        assert cev is not None
+        required = None if c.of in (NONE, None) else actor(text, c.of, "other")
+        conditions.append(
+            Condition(text=cev.quote, kind=c.kind, required_of=required, evidence=[cev])
+        )
+    read = conditional_clauses(text, sentence, actor_in) + listed_terms(text, sentence, actor_in)
+    if around[1] > end and _ANNOUNCES.search(text, start, end):
+        read += listed_terms(text, (end, around[1]), actor_in)
+    for c in read:
+        span = (c.evidence[0].start, c.evidence[0].end)
+        if not any(_overlap(span, (e.start, e.end)) for k in conditions for e in k.evidence):
+            conditions.append(c)
+    return conditions
+
+
+_ANNOUNCES = re.compile(r"\b(conditions?|terms|demands|requirements|preconditions)\b", re.I)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# -- what the sentence itself says: cue, content, act ------------------------------------------
+
+_REPORTING = re.compile(
+    r"\b(according to|said|says|say|stated|states|told|tells|added|noted|stressed|insisted|"
+    r"maintained|argued|claimed|warned|warns|urged|urges|acknowledged|questioned|asked|"
+    r"announced|declared|confirmed|denied|pledged|promised|vowed|threatened|demanded|"
+    r"called|indicated|suggested|explained|wrote|writes|replied|agreed|rejected|refused|"
+    r"expressed|believes|believed)\b",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"[\"“«]([^\"”»]{3,})[\"”»]")
+_ACTS: tuple[tuple[str, Act], ...] = (
+    (r"pledg|promis|vow|commit", "pledge"),
+    (r"threat|sanction", "threat"),
+    (r"warn", "warning"),
+    (r"demand|urg|insist|call(s|ed)? (for|on)", "demand"),
+    (r"\bpropos(e|ed|es|ing)\b", "proposal"),
+    (r"\?|question", "question"),
+)
+
+
+def cue_of(sentence: str) -> str | None:
+    """The sentence's first reporting verb ("said", "warned", "according to"), or None."""
+    m = _REPORTING.search(sentence)
+    return m.group(0) if m else None
+
+
+def claim_of(who: Actor, ev: Evidence) -> Claim | None:
+    """A claim when the sentence reports speech: a reporting verb or a quotation. Its
+    content is extractive: the quoted words, else the words after the reporting verb
+    (a PolNeAR-style Content span), so it can never say what the sentence does not."""
+    sentence = ev.quote
+    cue = cue_of(sentence)
+    quoted = [m.group(1).strip(" ,.") for m in _QUOTE.finditer(sentence)]
+    if not cue and not quoted:
+        return None
+    if quoted:
+        content = " ... ".join(quoted)
+    else:
+        assert cue is not None
+        after = sentence[sentence.casefold().index(cue.casefold()) + len(cue) :]
+        content = re.sub(r"^\s*(that|of|to)?\s*", "", after).strip(" ,.") or sentence
+    return Claim(
+        claimant=who,
+        content=content,
+        cue=cue,
+        attribution=attribution_of(sentence),
+        evidence=[ev],
+    )
+
+
+_SUPPORT = re.compile(
+    r"\b(agree|accept|support|back(s|ed|ing)?\b|endors|welcom|approv|favou?r|pledg|promis|"
+    r"vow|commit|willing|open to|propos|urg|call(s|ed)? (for|on)|demand|warn|threat|insist|"
+    r"want|seek|push|sign|vote[sd]? for|must|need)",
+    re.IGNORECASE,
+)
+_OPPOSE = re.compile(
+    r"\b(reject|oppos|refus|against|criticiz|condemn|dismiss|veto|block|skeptic|doubt|"
+    r"won't|will not|unlikely|scrap)",
+    re.IGNORECASE,
+)
+
+
+def position_shows(position: Position, sentence: str) -> bool:
+    """Does the sentence use a word of this position (support: "agreed", "pledged",
+    "urged"; oppose: "rejected", "refused", "unlikely")? A stance is a reading of the
+    sentence's words; a small model's guess with no such word is dropped. Neutral and
+    unclear positions are kept only with a conditional ("if", "unless", "only")."""
+    if position == "support":
+        return _SUPPORT.search(sentence) is not None
+    if position == "oppose":
+        return _OPPOSE.search(sentence) is not None
+    return re.search(r"\b(if|unless|only|provided|as long as)\b", sentence, re.I) is not None
+
+
+def act_of(sentence: str) -> Act:
+    """What kind of act the sentence reports, from its wording; "statement" by default."""
+    folded = sentence.casefold()
+    return next((act for pattern, act in _ACTS if re.search(pattern, folded)), "statement")
+
+
+def word_targets(stances: list[Stance], text: str) -> list[Stance]:
+    """Each stance's target in the words its own sentences use. A stance's target is first
+    the agenda item it was filed under (so that sentences filed under one item merge);
+    here it becomes the fullest mention of that item in the stance's evidence: the object
+    of a position verb that shares the item's subject ("agreed to the truce proposal"
+    under the item "truce"), else the item as written. A reader then sees the proposal as
+    the article words it where the actor takes the position."""
+    out = []
+    for s in stances:
+        found = [
+            o
+            for e in s.evidence
+            for o in objects(text, (e.start, e.end))
+            if _shares_subject(o, s.target)
+        ]
+        best = max(found, key=lambda o: len(_WORDS.findall(o)), default=None)
+        if best is not None:
+            s = s.model_copy(update={"target": best})
+        out.append(s)
+    return out
+
+
+def resolve_conflicts(stances: list[Stance]) -> tuple[list[Stance], list[str]]:
+    """One position per actor and target in an article: where merged stances disagree, the
+    position with the most evidence wins (the first in the text on a tie); the others'
+    conditions move to it, and each dropped position is named in the warnings."""
+    groups: dict[tuple[str, str], list[Stance]] = {}
+    for s in stances:
+        groups.setdefault((s.actor.canonical, normalize_target(s.target)), []).append(s)
+    kept: list[Stance] = []
+    warnings: list[str] = []
+    for group in groups.values():
+        best = max(group, key=lambda s: (len(s.evidence), -s.evidence[0].start))
+        for s in group:
+            if s is best:
+                continue
+            texts = {c.text.casefold() for c in best.conditions}
+            best.conditions += [c for c in s.conditions if c.text.casefold() not in texts]
+            warnings.append(
+                f"dropped stance ({s.actor.name!r} {s.position} {s.target!r}): the article's "
+                f"other sentences give {best.position} ({len(best.evidence)} vs {len(s.evidence)})"
+            )
+        kept.append(best)
+    return sorted(kept, key=lambda s: s.evidence[0].start), warnings
+
+
+__all__ = [
+    "Agenda",
+    "AgendaDraft",
+    "ground_agenda",
+    "ground_statements",
+    "resolve_conflicts",
+    "statement_model",
+    "word_targets",
+    "worth_asking",
+]
