@@ -2,7 +2,7 @@
 
 Reads runs (`ArticleResult`s) and nothing below it imports it. `targets` joins the
 wordings of a proposal across articles (fuzzy rule plus the user's mapping file), `rows`
-lays each actor's positions on each joined target in date order, `shifts` flags where a
+lays each actor's positions (`points`) on each joined target in date order, `shifts` flags where a
 position or its conditions changed, `page` renders the HTML page and `csvfile` the CSV.
 """
 
