@@ -3,6 +3,12 @@
 Offsets in the output index the text as read here: the file decoded (UTF-8, or UTF-16
 with a byte-order mark), line endings kept as they are in the file. An HTML file's text
 is the article body that trafilatura extracts, so its offsets index that text.
+
+Dates (`Article.date`, ISO 8601) come from the input, never from the article's text:
+a JSONL line's "date", an HTML page's own date (its metadata and markup: trafilatura with
+htmldate's text search off), else a `YYYY-MM-DD` in the file name (as in PolNeAR's
+`breitbart_2016-10-25_....txt`; not for JSONL, whose lines are separate articles).
+The `extract --date` option, for a single article, overrides them all.
 """
 
 from __future__ import annotations
@@ -11,13 +17,16 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date as Date
 from pathlib import Path
 
 from extractor.errors import ConfigError, InputError
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class Article:
     text: str
     title: str | None = None
     error: InputError | None = None
-    date: str | None = None  # publication date when the input says (JSONL "date", HTML metadata)
+    date: str | None = None  # publication date when the input says (see the module docstring)
 
     @functools.cached_property  # works on a frozen dataclass: it writes __dict__ directly
     def sha256(self) -> str:
@@ -82,7 +91,7 @@ def load(paths: list[str]) -> Iterator[Article]:
             if path.suffix.lower() in (".html", ".htm"):
                 yield _from_html(text, path)
             else:
-                yield from_text(text, id=path.stem, path=str(path))
+                yield from_text(text, id=path.stem, path=str(path), date=date_in_name(path.name))
         except (InputError, OSError) as exc:
             yield _failed(path.stem, str(path), exc)
 
@@ -118,19 +127,32 @@ def guess_title(text: str) -> str | None:
     return None
 
 
+def date_in_name(name: str) -> str | None:
+    """The first valid `YYYY-MM-DD` in a file name, e.g. PolNeAR's `nyt_2016-10-30_....txt`."""
+    return next((d for m in _NAME_DATE.finditer(name) if (d := iso_date(m.group(1)))), None)
+
+
+def iso_date(value: str) -> str | None:
+    """`value` as an ISO date (YYYY-MM-DD) when it is one (2016-13-45 is not), else None."""
+    try:
+        return Date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return None
+
+
 def _from_html(html: str, path: Path) -> Article:
     import trafilatura  # heavy: imported only for HTML input
 
     body = trafilatura.extract(html, include_comments=False, include_tables=False)
     if not body or not body.strip():
         raise InputError(f"{path}: no article text found in this HTML page.")
-    meta = trafilatura.extract_metadata(html)
+    meta = trafilatura.extract_metadata(html, extensive=False)  # no dates guessed from text
     return Article(
         id=path.stem,
         path=str(path),
         text=body,
         title=meta.title if meta else None,
-        date=meta.date if meta else None,
+        date=(meta.date if meta else None) or date_in_name(path.name),
     )
 
 
