@@ -21,6 +21,12 @@ import os
 import time
 from pathlib import Path
 
+# OpenMP reads this when libgomp loads, and the pipeline's run loads llama_cpp (and so
+# libgomp) in this process before the direct side starts: set here, at import, or the
+# direct side spins between operations while the server sleeps (2.2x apart at 2 threads
+# on a quiet machine; that was the 0.51x and 0.61x of 2026-11-27)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from common import Row
 
 from extractor import Extractor
@@ -53,8 +59,6 @@ def embedded() -> list[Row]:
     if result.usage.requests != 1:
         raise RuntimeError(f"expected one request, the pipeline sent {result.usage.requests}")
 
-    # OpenMP reads this when llama_cpp's library loads: wait as the server's threads wait
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from llama_cpp import Llama
 
     llm = Llama(
