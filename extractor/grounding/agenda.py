@@ -23,6 +23,7 @@ out of the article, and what cannot be grounded is dropped and named in the warn
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -367,12 +368,14 @@ def ground_statements(
 def sentence_speaker(text: str, sentence: tuple[int, int]) -> Actor | None:
     """The one name the sentence puts before a reporting or position verb ("Washington
     has warned ..."), or None when it has none or several."""
-    names = {
-        a.canonical: a
-        for n in speakers(text, sentence)
-        if (a := actor(text, n, "other", sentence, strict=True))
-    }
-    return next(iter(names.values())) if len(names) == 1 else None
+    return _the_one_actor(text, speakers(text, sentence), sentence)
+
+
+def _the_one_actor(text: str, names: Iterable[str], span: tuple[int, int]) -> Actor | None:
+    """The one actor (by canonical name) of `names` named inside `span`, or None when
+    none or several are."""
+    found = {a.canonical: a for n in names if (a := actor(text, n, "other", span, strict=True))}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _conditions(
@@ -391,10 +394,7 @@ def _conditions(
     start, end = sentence
 
     def actor_in(a: int, b: int) -> Actor | None:
-        found = {
-            x.canonical: x for n in actors if (x := actor(text, n, "other", (a, b), strict=True))
-        }
-        return next(iter(found.values())) if len(found) == 1 else None
+        return _the_one_actor(text, actors, (a, b))
 
     conditions: list[Condition] = []
     for c in item.conditions:
