@@ -150,9 +150,13 @@ def test_seed_agenda(embedded_url: str, seed_text: str, record_mode: str) -> Non
     if record_mode == "none":
         _check_replay(result, "agenda")
         assert report["grounding"] == 1.0
-    # SmolLM2 copies the prompt's example agenda (grounding drops it) and its positions
-    # do not show in the sentences' words: no stance survives, by design, while its
-    # claims (the speaker of each reported sentence) do. Nonsense records fail here:
+        # issue 11's bar for the default model on the seed: stance precision >= 0.5
+        stances = report["stances"]
+        assert isinstance(stances, dict) and stances["precision"] >= 0.5
+    # SmolLM2 copies the prompt's example agenda (grounding drops it) and its own positions
+    # rarely show in the sentences' words, so its stances are dropped; the stances that
+    # remain are those the sentences state in so many words ("the US pledged to restore
+    # ..."), read off them (extractor.grounding.positions). Nonsense records fail here:
     for stance in result.stances:
         assert stance.target.casefold() not in {stance.actor.name.casefold()}
 

@@ -13,8 +13,9 @@ the model is evaluation only and never committed, its answers are in the cassett
     EXTRACTOR_PROBE_GGUF=/path/qwen2.5-coder-1.5b.gguf \\
       .venv/bin/python -m pytest tests/test_timeline_fixture.py --record-mode=rewrite
 
-Not SmolLM2-135M, the embedded default: with the agenda strategy it yields no stance on
-the seed (tests/test_cassettes.py), and a timeline needs stances to show anything.
+Not SmolLM2-135M, the embedded default: with the agenda strategy its stances are only
+those the sentences state in so many words (3 on the seed, tests/test_cassettes.py), and a
+timeline needs the model's stances to show shifts.
 """
 
 from __future__ import annotations

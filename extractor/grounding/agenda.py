@@ -30,11 +30,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 from rapidfuzz import fuzz
 
-from extractor.grounding.actors import ALIASES, TITLE_WORDS, _strip_titles, canonical_name
-from extractor.grounding.checks import PRONOUNS, target_problem
+from extractor.grounding.actors import canonical_name
+from extractor.grounding.checks import target_problem
 from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
+from extractor.grounding.positions import GENERIC, object_phrase, read_positions, speaker_name
 from extractor.grounding.records import Grounded, _drop, actor, attribution_of, evidence
 from extractor.schemas import (
     Act,
@@ -132,19 +133,6 @@ _OBJECT = re.compile(
     r"vote[sd]? (?:for|against))\s+"
     r"((?:(?:the|a|an|its|their|his|her|this|that)\s+)?[\w'-]+(?:\s+[\w'-]+){0,5})"
 )
-_STOP_AT = re.compile(
-    r"\s+(?:that|which|who|but|if|unless|should|after|before|because|while|when|on|in|"
-    r"as|at|by|from|under|amid|despite|during|until|rather|without|and then|outright|for|with|"
-    r"will|would|could|can|may|"
-    r"might|is|are|was|were|has|have)\b.*",
-    re.IGNORECASE,
-)
-_GENERIC = frozenset(
-    """
-    the a an its their his her this that proposal proposals plan plans deal agreement idea
-    measure move offer terms conditions it them one call effort efforts
-    """.split()
-)
 
 
 def objects(text: str, window: tuple[int, int]) -> list[str]:
@@ -154,16 +142,8 @@ def objects(text: str, window: tuple[int, int]) -> list[str]:
     only of generic words ("the proposal", "the deal") names nothing and is skipped."""
     found: list[str] = []
     for m in _OBJECT.finditer(text, *window):
-        if re.match(r"(by|of|for|in|to|above|with|from)\b", m.group(1), re.IGNORECASE):
-            continue  # "backed by ...": passive, no object
-        phrase = _STOP_AT.sub("", m.group(1))
-        words = phrase.split()
-        while words and words[0].casefold() in _GENERIC - {"proposal", "plan", "deal"}:
-            words = words[1:]  # determiners
-        while words and words[-1].casefold() in ("and", "or", "but", "of", "to", "the", "a"):
-            words = words[:-1]  # "a no-fly zone and": cut at the next phrase
-        name = " ".join(words).strip(" ,.;:'\"")
-        if name and any(w.casefold() not in _GENERIC for w in _WORDS.findall(name)):
+        name = object_phrase(m.group(1))
+        if name:
             found.append(name)
     return found
 
@@ -177,7 +157,7 @@ def _shares_subject(a: str, b: str) -> bool:
 
     def heads(t: str) -> set[str]:
         return {w.casefold()[:5] for w in _WORDS.findall(t) if len(w) > 3} - {
-            g[:5] for g in _GENERIC
+            g[:5] for g in GENERIC
         }
 
     return bool(heads(a) & heads(b))
@@ -197,17 +177,8 @@ def speakers(text: str, window: tuple[int, int]) -> list[str]:
     model tends to leave off its list, found without asking it."""
     found: list[str] = []
     for m in _SPEAKER.finditer(text, *window):
-        run = re.split(r"(?<=[a-z])\.\s+", m.group(1))[-1]  # not across a sentence end
-        tokens = _strip_titles(run.split())
-        name = " ".join(tokens)
-        known = name.casefold() in ALIASES  # "US", "Washington", "the Kremlin"
-        if not known and (
-            len(name) < 2 or name.casefold() in PRONOUNS or tokens[0].casefold() in TITLE_WORDS
-        ):
-            continue
-        if len(tokens) == 1 and not known and text.count(name) < 2:
-            continue  # a lone capitalised word said once: a sentence opener more often than not
-        if name not in found:
+        name = speaker_name(m.group(1), text)
+        if name is not None and name not in found:
             found.append(name)
     return found
 
@@ -301,6 +272,7 @@ def ground_statements(
     window: tuple[int, int],
     around: tuple[int, int],
     actors: tuple[str, ...] = (),
+    proposals: tuple[str, ...] = (),
 ) -> Grounded:
     """Records from one sentence's answer. Evidence: the sentence. The actor must be named
     in the sentence, or, when the sentence names none of the `actors` ("He said ..."), in
@@ -308,10 +280,14 @@ def ground_statements(
     named in the sentence itself, its position shown in the sentence's words
     (`position_shows`); a condition must be found in the sentence or the ones beside
     it (`around`). A sentence that reports speech gives its speaker a claim, whose content
-    is the sentence's own words (`claim_of`)."""
+    is the sentence's own words (`claim_of`). Positions the sentence states in so many
+    words ("the US pledged to restore aid") are read off it (`read_stances`); where the
+    model's answer files the same actor under the same item, the words' reading stands."""
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     out = Grounded([], [], [])
+    read = read_stances(text, sentence, around, actors, proposals, out)
+    by_words = {(s.actor.canonical, s.target): s for s in read}
     named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
     claimed: set[str] = set()
     for item in getattr(answer, "items", []):
@@ -351,7 +327,21 @@ def ground_statements(
             )
         ):
             continue
-        conditions = _conditions(item, who, text, sentence, around, actors, out)
+        if (read_it := by_words.get((who.canonical, item.about))) is not None:
+            # the words' reading stands; the model's grounded conditions join it
+            if read_it.position != item.position:
+                out.warnings.append(
+                    f"stance ({who.name!r} {item.position} {item.about!r}) at {start}: the "
+                    f"sentence's words say {read_it.position}, which stands"
+                )
+            asked = _conditions(
+                item.conditions, item.about, who, text, sentence, around, actors, out
+            )
+            read_it.conditions += [c for c in asked if not _overlaps_any(c, read_it.conditions)]
+            continue
+        conditions = _conditions(
+            item.conditions, item.about, who, text, sentence, around, actors, out
+        )
         out.stances.append(
             Stance(
                 actor=who,
@@ -362,7 +352,52 @@ def ground_statements(
                 evidence=[ev],
             )
         )
+    out.stances.extend(read)
     return out
+
+
+def read_stances(
+    text: str,
+    sentence: tuple[int, int],
+    around: tuple[int, int],
+    actors: tuple[str, ...],
+    proposals: tuple[str, ...],
+    out: Grounded,
+) -> list[Stance]:
+    """Stances from the positions the sentence states in so many words
+    (`extractor.grounding.positions`): the subject must be named in the sentence (or, for
+    ", urging ...", be the sentence's one speaker); the target is the agenda item the
+    object shares a content word with, so that it merges with the model's stances on it,
+    else the object's own words when they name a proposal (`target_problem`)."""
+    start, end = sentence
+    ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
+    stances: dict[tuple[str, str], Stance] = {}
+    for r in read_positions(text, sentence):
+        if r.name is None:
+            who = sentence_speaker(text, sentence)
+        else:
+            who = actor(text, r.name, "other", sentence, strict=True)
+        if who is None:
+            continue
+        why = target_problem(text, r.target, (*actors, who.name))
+        if _drop(
+            out,
+            f"read stance ({who.name!r} {r.position} {r.target!r}) at {start}",
+            (why is not None, why or ""),
+        ):
+            continue
+        target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
+        if (who.canonical, target) in stances:
+            continue
+        stances[who.canonical, target] = Stance(
+            actor=who,
+            target=target,
+            position=r.position,
+            act=act_of(r.verb),
+            conditions=_conditions([], target, who, text, sentence, around, actors, out),
+            evidence=[ev],
+        )
+    return list(stances.values())
 
 
 def sentence_speaker(text: str, sentence: tuple[int, int]) -> Actor | None:
@@ -379,7 +414,8 @@ def _the_one_actor(text: str, names: Iterable[str], span: tuple[int, int]) -> Ac
 
 
 def _conditions(
-    item: Any,
+    asked: list[Any],
+    target: str,
     who: Actor,
     text: str,
     sentence: tuple[int, int],
@@ -397,14 +433,15 @@ def _conditions(
         return _the_one_actor(text, actors, (a, b))
 
     conditions: list[Condition] = []
-    for c in item.conditions:
+    for c in asked:
         cev = evidence(text, c.text, around)
         if _drop(
             out,
             f"condition {c.text!r} of {who.name!r} at {start}",
             (cev is None, "its words are not in the sentence or the ones beside it"),
             (cev is not None and cev.quote == text[start:end], "it is the whole sentence"),
-            (_shares_subject(c.text, item.about), f"it is the stance's target {item.about!r}"),
+            (_shares_subject(c.text, target), f"it is the stance's target {target!r}"),
+            (_is_an_actor(text, c.text, (*actors, who.name)), "it names an actor, not a condition"),
         ):
             continue
         assert cev is not None
@@ -416,10 +453,33 @@ def _conditions(
     if around[1] > end and _ANNOUNCES.search(text, start, end):
         read += listed_terms(text, (end, around[1]), actor_in)
     for c in read:
-        span = (c.evidence[0].start, c.evidence[0].end)
-        if not any(_overlap(span, (e.start, e.end)) for k in conditions for e in k.evidence):
+        if not _overlaps_any(c, conditions):
             conditions.append(c)
     return conditions
+
+
+def _overlaps_any(c: Condition, others: list[Condition]) -> bool:
+    span = (c.evidence[0].start, c.evidence[0].end)
+    return any(_overlap(span, (e.start, e.end)) for k in others for e in k.evidence)
+
+
+def _is_an_actor(text: str, phrase: str, actors: tuple[str, ...]) -> bool:
+    """Is the phrase a name ("Wallonia", "the Belgian region of Wallonia") rather than
+    something that must happen?"""
+    if any(
+        canonical_name(phrase, text).casefold() == canonical_name(a, text).casefold()
+        for a in actors
+    ):
+        return True
+    m = _NAMED_PLACE.match(phrase.strip())
+    return m is not None and any(m.group(1) == a.split()[-1] for a in actors if a)
+
+
+_NAMED_PLACE = re.compile(
+    r"^(?:the\s+)?(?:[A-Z][\w.'-]*\s+)*(?:region|state|province|city|country|government|"
+    r"people|nation|republic)\s+of\s+(?:the\s+)?([A-Z][\w.'-]*)$",
+    re.IGNORECASE,
+)
 
 
 _ANNOUNCES = re.compile(r"\b(conditions?|terms|demands|requirements|preconditions)\b", re.I)

@@ -68,8 +68,10 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     """Why `target` is no proposal of this text, or None. Dropped: words the text does not
     have ("politikulitevrozniakiego": fragments a small model glues together), and a
     target that is one of the actors ("Marco Rubio support 'US Secretary of State Marco
-    Rubio'"), a passage too long to name a proposal, and a phrase cut at a joining word
-    ("and negotiate", "a no-fly zone and")."""
+    Rubio'"), a pronoun ("him"), a passage too long to name a proposal, and a phrase cut
+    at a joining word ("and negotiate", "a no-fly zone and")."""
+    if " ".join(target.split()).casefold() in PRONOUNS:
+        return f"target {target!r} is a pronoun, not the name of a proposal"
     if not target_in_text(text, target):
         return f"target {target!r} is not in the article"
     fragments = [w for w in _WORD.findall(target) if len(w) > 3 and not _word_in(w, text)]

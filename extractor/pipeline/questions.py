@@ -216,6 +216,7 @@ def statement_questions(
                     window=window,
                     around=around,
                     actors=agenda.actors,
+                    proposals=agenda.proposals,
                 ),
             )
         )

@@ -1,0 +1,192 @@
+"""Positions read off a sentence's words (extractor.grounding.positions) and how the agenda
+strategy grounds them beside the model's answer. The text is made up for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.grounding.agenda import Agenda, ground_statements, statement_model
+from extractor.grounding.checks import target_problem
+from extractor.grounding.positions import object_phrase, read_positions
+
+TEXT = (
+    "The ferry operators met on Tuesday. "
+    "The Harbor Authority has repeatedly pledged to extend the night ferry service to the "
+    "islands. "
+    "Mayor Ines Berg rejected the toll increase, saying commuters pay enough. "
+    "The Dock Workers Union has not agreed to the new shift plan. "
+    "Jonas Weber told the council that the budget was tight, urging the Harbor Authority to "
+    "cut fees for small boats. "
+    "The toll increase was backed by the state. "
+    "The Dock Workers Union refused to accept the new shift plan unless overtime is paid. "
+    "The Harbor Authority warned of higher docking fees if the state does not pay."
+)
+WHOLE = (0, len(TEXT))
+
+
+def span_of(part: str) -> tuple[int, int]:
+    start = TEXT.index(part)
+    return start, start + len(part)
+
+
+def readings(part: str) -> list[tuple[str | None, str, str]]:
+    return [(r.name, r.position, r.target) for r in read_positions(TEXT, span_of(part))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The Harbor Authority has repeatedly pledged to extend the night ferry service to "
+            "the islands.",
+            [("Harbor Authority", "support", "extend the night ferry service to the islands")],
+        ),
+        (
+            "Mayor Ines Berg rejected the toll increase, saying commuters pay enough.",
+            [("Ines Berg", "oppose", "toll increase")],
+        ),
+        # a participle after a comma: its subject is left to the caller (the speaker)
+        (
+            "Jonas Weber told the council that the budget was tight, urging the Harbor "
+            "Authority to cut fees for small boats.",
+            [(None, "support", "Harbor Authority to cut fees")],
+        ),
+        (
+            "The Dock Workers Union refused to accept the new shift plan unless overtime is "
+            "paid.",
+            [("Dock Workers Union", "oppose", "new shift plan")],
+        ),
+        (
+            "The Harbor Authority warned of higher docking fees if the state does not pay.",
+            [("Harbor Authority", "support", "higher docking fees")],
+        ),
+        # what the words leave in doubt reads nothing: a negation, a passive, no verb
+        ("The Dock Workers Union has not agreed to the new shift plan.", []),
+        ("The toll increase was backed by the state.", []),
+        ("The ferry operators met on Tuesday.", []),
+    ],
+)
+def test_positions_are_read_off_a_subject_verb_and_object(
+    sentence: str, expected: list[tuple[str | None, str, str]]
+) -> None:
+    assert readings(sentence) == expected
+
+
+def test_each_reading_is_a_span_of_the_text() -> None:
+    for r in read_positions(TEXT, WHOLE):
+        assert TEXT[r.target_start : r.target_start + len(r.target)] == r.target
+
+
+def test_an_object_phrase_is_cut_at_a_new_clause_and_needs_a_specific_word() -> None:
+    assert object_phrase("the toll increase that commuters fear") == "toll increase"
+    assert object_phrase("the proposal on Monday") is None  # only generic words
+    assert object_phrase("by the state") is None  # a passive: no object
+
+
+def test_a_pronoun_is_no_target() -> None:
+    assert target_problem(TEXT, "him") is not None
+    assert target_problem(TEXT, "toll increase") is None
+
+
+ACTORS = ("Ines Berg", "Harbor Authority", "Dock Workers Union", "Jonas Weber")
+
+
+def ground(part: str, answer: dict[str, object], proposals: tuple[str, ...]) -> object:
+    agenda = Agenda(proposals, ACTORS)
+    model = statement_model(agenda).model_validate(answer)
+    return ground_statements(
+        model,
+        TEXT,
+        span_of(part),
+        window=span_of(part),
+        around=WHOLE,
+        actors=ACTORS,
+        proposals=proposals,
+    )
+
+
+def test_the_words_give_the_stance_the_model_gave_someone_else() -> None:
+    part = (
+        "The Harbor Authority has repeatedly pledged to extend the night ferry service to "
+        "the islands."
+    )
+    # the model names an actor the sentence does not: its speaker gets the claim, and the
+    # words give the Harbor Authority its stance, filed under the agenda item they share
+    found = ground(
+        part,
+        {"items": [{"who": "Ines Berg", "about": "night ferry service", "position": "support"}]},
+        ("night ferry service", "toll increase"),
+    )
+    [stance] = found.stances  # type: ignore[attr-defined]
+    assert (stance.actor.name, stance.position, stance.target) == (
+        "Harbor Authority",
+        "support",
+        "night ferry service",
+    )
+    assert stance.act == "pledge"
+    assert stance.evidence[0].quote == part
+
+
+def test_the_words_position_stands_and_the_models_conditions_join_it() -> None:
+    part = (
+        "The Dock Workers Union refused to accept the new shift plan unless overtime is paid."
+    )
+    found = ground(
+        part,
+        {
+            "items": [
+                {
+                    "who": "Dock Workers Union",
+                    "about": "new shift plan",
+                    "position": "oppose",
+                    "conditions": [
+                        {"text": "unless overtime is paid", "kind": "demand", "of": "none"}
+                    ],
+                }
+            ]
+        },
+        ("new shift plan",),
+    )
+    [stance] = found.stances  # type: ignore[attr-defined]
+    assert stance.position == "oppose"
+    # the clause read off the words and the model's copy of it are one condition
+    assert [c.text for c in stance.conditions] == ["overtime is paid"]
+    for c in stance.conditions:
+        e = c.evidence[0]
+        assert TEXT[e.start : e.end] == e.quote
+
+
+def test_a_condition_that_names_an_actor_is_dropped() -> None:
+    part = "Mayor Ines Berg rejected the toll increase, saying commuters pay enough."
+    found = ground(
+        part,
+        {
+            "items": [
+                {
+                    "who": "Ines Berg",
+                    "about": "toll increase",
+                    "position": "oppose",
+                    "conditions": [{"text": "Mayor Ines Berg", "kind": "other", "of": "none"}],
+                }
+            ]
+        },
+        ("toll increase",),
+    )
+    [stance] = found.stances  # type: ignore[attr-defined]
+    assert stance.conditions == []
+    assert any("names an actor" in w for w in found.warnings)  # type: ignore[attr-defined]
+
+
+def test_a_reading_whose_object_is_an_actor_is_no_stance() -> None:
+    text = "Ines Berg spoke. The Harbor Authority backed Ines Berg in the vote."
+    s = text.index("The Harbor")
+    found = ground_statements(
+        statement_model(Agenda((), ACTORS)).model_validate({"items": []}),
+        text,
+        (s, len(text)),
+        window=(s, len(text)),
+        around=(0, len(text)),
+        actors=ACTORS,
+    )
+    assert found.stances == []
+    assert any("is an actor, not a proposal" in w for w in found.warnings)
