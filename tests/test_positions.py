@@ -19,7 +19,11 @@ TEXT = (
     "cut fees for small boats. "
     "The toll increase was backed by the state. "
     "The Dock Workers Union refused to accept the new shift plan unless overtime is paid. "
-    "The Harbor Authority warned of higher docking fees if the state does not pay."
+    "The Harbor Authority warned of higher docking fees if the state does not pay. "
+    "Councillors said the toll was fair,” urging the mayor to drop the ferry fee. "
+    "The Harbor-backed ferry plan reached the council. "
+    "Harbor unions have come out against the night shift plan. "
+    "Ines Berg and Jonas Weber voted against the toll increase."
 )
 WHOLE = (0, len(TEXT))
 
@@ -30,7 +34,10 @@ def span_of(part: str) -> tuple[int, int]:
 
 
 def readings(part: str) -> list[tuple[str | None, str, str]]:
-    return [(r.name, r.position, r.target) for r in read_positions(TEXT, span_of(part))]
+    return [
+        (r.names[-1] if r.names else None, r.position, r.target)
+        for r in read_positions(TEXT, span_of(part))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -52,13 +59,24 @@ def readings(part: str) -> list[tuple[str | None, str, str]]:
             [(None, "support", "Harbor Authority to cut fees")],
         ),
         (
-            "The Dock Workers Union refused to accept the new shift plan unless overtime is "
-            "paid.",
+            "The Dock Workers Union refused to accept the new shift plan unless overtime is paid.",
             [("Dock Workers Union", "oppose", "new shift plan")],
         ),
         (
             "The Harbor Authority warned of higher docking fees if the state does not pay.",
             [("Harbor Authority", "support", "higher docking fees")],
+        ),
+        (
+            "Councillors said the toll was fair,” urging the mayor to drop the ferry fee.",
+            [(None, "support", "mayor to drop the ferry fee")],
+        ),
+        (
+            "The Harbor-backed ferry plan reached the council.",
+            [("Harbor", "support", "ferry plan")],
+        ),
+        (
+            "Harbor unions have come out against the night shift plan.",
+            [("Harbor unions", "oppose", "night shift plan")],
         ),
         # what the words leave in doubt reads nothing: a negation, a passive, no verb
         ("The Dock Workers Union has not agreed to the new shift plan.", []),
@@ -70,6 +88,17 @@ def test_positions_are_read_off_a_subject_verb_and_object(
     sentence: str, expected: list[tuple[str | None, str, str]]
 ) -> None:
     assert readings(sentence) == expected
+
+
+def test_two_subjects_joined_by_and_each_take_the_position() -> None:
+    [r] = read_positions(
+        TEXT, span_of("Ines Berg and Jonas Weber voted against the toll increase.")
+    )
+    assert (r.names, r.position, r.target) == (
+        ("Ines Berg", "Jonas Weber"),
+        "oppose",
+        "toll increase",
+    )
 
 
 def test_each_reading_is_a_span_of_the_text() -> None:
@@ -128,9 +157,7 @@ def test_the_words_give_the_stance_the_model_gave_someone_else() -> None:
 
 
 def test_the_words_position_stands_and_the_models_conditions_join_it() -> None:
-    part = (
-        "The Dock Workers Union refused to accept the new shift plan unless overtime is paid."
-    )
+    part = "The Dock Workers Union refused to accept the new shift plan unless overtime is paid."
     found = ground(
         part,
         {
@@ -190,3 +217,42 @@ def test_a_reading_whose_object_is_an_actor_is_no_stance() -> None:
     )
     assert found.stances == []
     assert any("is an actor, not a proposal" in w for w in found.warnings)
+
+
+def test_a_models_stance_on_an_item_its_sentence_does_not_mention_is_dropped() -> None:
+    text = (
+        "Ines Berg backs the toll increase. "
+        "Jonas Weber warned that the harbor budget is empty. "
+        '"We are ready to sign it tomorrow," Weber said. '
+        "The partnership between Ines Berg and the union faces opposition."
+    )
+    agenda = Agenda(("toll increase", "partnership between Ines Berg and the union"), ACTORS)
+    model = statement_model(agenda)
+
+    def answer(who: str, about: str, position: str, part: str, before: str) -> object:
+        s = text.index(part)
+        w = text.index(before)
+        return ground_statements(
+            model.model_validate({"items": [{"who": who, "about": about, "position": position}]}),
+            text,
+            (s, s + len(part)),
+            window=(w, s + len(part)),
+            around=(0, len(text)),
+            actors=ACTORS,
+            proposals=agenda.proposals,
+        )
+
+    # the warning sentence says nothing of the toll: the model's guess is dropped
+    part = "Jonas Weber warned that the harbor budget is empty."
+    found = answer("Jonas Weber", "toll increase", "support", part, part)
+    assert found.stances == []  # type: ignore[attr-defined]
+    assert "does not mention 'toll increase'" in found.warnings[0]  # type: ignore[attr-defined]
+    # a quotation continues the topic of the sentences before it
+    part = '"We are ready to sign it tomorrow," Weber said.'
+    found = answer("Jonas Weber", "toll increase", "support", part, "Ines Berg backs")
+    assert [s.target for s in found.stances] == ["toll increase"]  # type: ignore[attr-defined]
+    # an actor named only inside the proposal's name takes no position by being named
+    part = "The partnership between Ines Berg and the union faces opposition."
+    found = answer("Ines Berg", "partnership between Ines Berg and the union", "oppose", part, part)
+    assert found.stances == []  # type: ignore[attr-defined]
+    assert "named only inside the proposal's name" in found.warnings[0]  # type: ignore[attr-defined]

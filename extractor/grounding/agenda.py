@@ -324,6 +324,14 @@ def ground_statements(
                     actor(text, who.name, "other", sentence, strict=True) is None,
                     "the sentence itself does not name its actor",
                 ),
+                (
+                    not _mentions(_topic_passage(text, sentence, window), item.about),
+                    f"the sentence does not mention {item.about!r}",
+                ),
+                (
+                    _named_only_inside(text, sentence, who.name, item.about),
+                    "its actor is named only inside the proposal's name",
+                ),
             )
         ):
             continue
@@ -373,31 +381,63 @@ def read_stances(
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     stances: dict[tuple[str, str], Stance] = {}
     for r in read_positions(text, sentence):
-        if r.name is None:
-            who = sentence_speaker(text, sentence)
-        else:
-            who = actor(text, r.name, "other", sentence, strict=True)
-        if who is None:
-            continue
-        why = target_problem(text, r.target, (*actors, who.name))
-        if _drop(
-            out,
-            f"read stance ({who.name!r} {r.position} {r.target!r}) at {start}",
-            (why is not None, why or ""),
-        ):
-            continue
-        target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
-        if (who.canonical, target) in stances:
-            continue
-        stances[who.canonical, target] = Stance(
-            actor=who,
-            target=target,
-            position=r.position,
-            act=act_of(r.verb),
-            conditions=_conditions([], target, who, text, sentence, around, actors, out),
-            evidence=[ev],
+        subjects = (
+            [actor(text, n, "other", sentence, strict=True) for n in r.names]
+            if r.names
+            else [sentence_speaker(text, sentence)]
         )
+        for who in subjects:
+            if who is None:
+                continue
+            why = target_problem(text, r.target, (*actors, who.name))
+            label = f"read stance ({who.name!r} {r.position} {r.target!r}) at {start}"
+            if _drop(out, label, (why is not None, why or "")):
+                continue
+            target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
+            if (who.canonical, target) in stances:
+                continue
+            stances[who.canonical, target] = Stance(
+                actor=who,
+                target=target,
+                position=r.position,
+                act=act_of(r.verb),
+                conditions=_conditions([], target, who, text, sentence, around, actors, out),
+                evidence=[ev],
+            )
     return list(stances.values())
+
+
+_REFERS = re.compile(
+    r"\b(?:the|this|that|its|their|his|her|our|a)\s+(?:\w+\s+)?(?:proposal|plan|deal|agreement|"
+    r"offer|idea|measure|bill|truce|treaty|initiative|policy|pact|accord|ceasefire|terms)\b",
+    re.IGNORECASE,
+)
+
+
+def _topic_passage(text: str, sentence: tuple[int, int], window: tuple[int, int]) -> str:
+    """The words a stance's target must be mentioned in: the sentence, and for a quotation
+    ('"We are ready to sign," she said') the sentences before it too, whose topic it
+    continues."""
+    start, end = sentence
+    quoted = text[start:end].lstrip()[:1] in "\"“‘'"
+    return text[min(window[0], start) if quoted else start : end]
+
+
+def _mentions(sentence: str, target: str) -> bool:
+    """Does the passage mention the target: a content word of it, or a reference to a
+    proposal ("the plan", "this deal")? A model's stance on an item its sentence does not
+    mention is a guess from elsewhere in the article."""
+    return _shares_subject(sentence, target) or _REFERS.search(sentence) is not None
+
+
+def _named_only_inside(text: str, sentence: tuple[int, int], name: str, target: str) -> bool:
+    """Is every mention of `name` in the sentence part of the target's own name ("the
+    partnership between the United States and the EU" names the United States, which
+    takes no position by being named)?"""
+    start, end = sentence
+    names = [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", text[start:end])]
+    targets = [m.span() for m in re.finditer(re.escape(target), text[start:end], re.I)]
+    return bool(names) and all(any(a <= x and y <= b for a, b in targets) for x, y in names)
 
 
 def sentence_speaker(text: str, sentence: tuple[int, int]) -> Actor | None:
@@ -595,8 +635,9 @@ def word_targets(stances: list[Stance], text: str) -> list[Stance]:
 
 def resolve_conflicts(stances: list[Stance]) -> tuple[list[Stance], list[str]]:
     """One position per actor and target in an article: where merged stances disagree, the
-    position with the most evidence wins (the first in the text on a tie); the others'
-    conditions move to it, and each dropped position is named in the warnings."""
+    position with the most evidence wins (the first in the text on a tie), and each
+    dropped position is named in the warnings. The dropped positions' conditions are
+    dropped with them: a condition of a reading that lost is no condition of the other."""
     groups: dict[tuple[str, str], list[Stance]] = {}
     for s in stances:
         groups.setdefault((s.actor.canonical, normalize_target(s.target)), []).append(s)
@@ -607,8 +648,6 @@ def resolve_conflicts(stances: list[Stance]) -> tuple[list[Stance], list[str]]:
         for s in group:
             if s is best:
                 continue
-            texts = {c.text.casefold() for c in best.conditions}
-            best.conditions += [c for c in s.conditions if c.text.casefold() not in texts]
             warnings.append(
                 f"dropped stance ({s.actor.name!r} {s.position} {s.target!r}): the article's "
                 f"other sentences give {best.position} ({len(best.evidence)} vs {len(s.evidence)})"

@@ -8,7 +8,9 @@ text states a position is regular enough to read without asking:
   a name, at most a few auxiliaries or adverbs ("has", "also", "repeatedly"), a verb
   whose meaning is a position, and its object;
 - ", urging Moscow to engage in talks": a participle after a comma, whose subject is the
-  sentence's one speaker (supplied by the caller).
+  sentence's one speaker (supplied by the caller);
+- "the US-proposed ceasefire", "a Kremlin-backed plan": a name joined to "proposed",
+  "backed", "sponsored", "brokered" or "drafted" before the proposal.
 
 Verbs: support for agree to/with, accept, support, back, endorse, approve, welcome,
 favor, pledge/promise/vow/commit to, threaten, warn of, call for, urge, demand, propose,
@@ -33,34 +35,54 @@ from extractor.schemas import Position
 
 _SUPPORT_VERBS = (
     r"agree[sd]? (?:to|with)|accept(?:s|ed)?|support(?:s|ed)?|back(?:s|ed)?|endorse[sd]?|"
-    r"approve[sd]?|welcome[sd]?|favou?r(?:s|ed)?|(?:pledge|promise|vow|commit)(?:s|d|ed|ted)? "
-    r"to|threaten(?:s|ed)?(?: to)?|warn(?:s|ed)? of|call(?:s|ed)? for|urge[sd]?|"
-    r"demand(?:s|ed)?|propose[sd]?|push(?:es|ed)? for|vote[sd]? for"
+    r"approve[sd]?|welcome[sd]?|favou?r(?:s|ed)?|advocate[sd]?|champion(?:s|ed)?|"
+    r"(?:pledge|promise|vow|commit)(?:s|d|ed|ted)? to|threaten(?:s|ed)?(?: to)?|"
+    r"warn(?:s|ed)? of|call(?:s|ed)? (?:for|on)|urge[sd]?|demand(?:s|ed)?|propose[sd]?|"
+    r"(?:push(?:es|ed)?|lobb(?:y|ies|ied)|campaign(?:s|ed)?|vote[sd]?) for|vote[sd]? to|"
+    r"(?:come|comes|came|spoke|speaks|speak) out (?:in favou?r of|for)|"
+    r"(?:is|are|was|were) in favou?r of"
 )
 _OPPOSE_VERBS = (
     r"reject(?:s|ed)?|oppose[sd]?|refuse[sd]? to (?:accept|back|support|endorse|sign|approve)|"
-    r"vote[sd]? against|condemn(?:s|ed)?|denounce[sd]?|veto(?:es|ed)?|block(?:s|ed)?"
+    r"(?:vote[sd]?|lobb(?:y|ies|ied)|campaign(?:s|ed)?) against|condemn(?:s|ed)?|"
+    r"denounce[sd]?|veto(?:es|ed)?|block(?:s|ed)?|object(?:s|ed)? to|"
+    r"(?:come|comes|came|spoke|speaks|speak) out against|(?:is|are|was|were) opposed to"
 )
 _SUPPORT_PARTICIPLES = (
-    r"urging|calling for|pledging to|promising to|vowing to|threatening(?: to)?|warning of|"
-    r"demanding|backing|endorsing|supporting|proposing|pushing for"
+    r"urging|calling (?:for|on)|pledging to|promising to|vowing to|threatening(?: to)?|"
+    r"warning of|demanding|backing|endorsing|supporting|proposing|pushing for|voting for"
 )
 _OPPOSE_PARTICIPLES = (
     r"rejecting|opposing|refusing to (?:accept|back|support|endorse|sign|approve)|"
-    r"condemning|denouncing"
+    r"condemning|denouncing|voting against|objecting to"
 )
 _GAP = (
     r"(?:\s+(?:has|have|had|also|then|again|repeatedly|previously|already|now|would|will|"
-    r"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since))*"
+    r"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all))*"
 )
-_NAME = r"(?P<name>(?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*)"
+# a name ("Ines Berg", "the US"), or a group named by a capitalised word ("Democratic
+# lawmakers", "European leaders")
+_GROUP = (
+    r"lawmakers|legislators|leaders|officials|senators|ministers|members|activists|voters|"
+    r"governments|negotiators|diplomats|unions|groups"
+)
+_NAME = rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w.'’-]*(?:\s+(?:{_GROUP}))?)"
 _OBJ = r"\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+){0,11})"
 _DIRECT = re.compile(
     rf"{_NAME}{_GAP}\s+(?:(?P<support>{_SUPPORT_VERBS})|(?P<oppose>{_OPPOSE_VERBS})){_OBJ}"
 )
+# after a comma, or after a quotation that ends in one ('... court," urging Moscow to ...')
 _PARTICIPLE = re.compile(
-    rf",\s+(?:(?P<support>{_SUPPORT_PARTICIPLES})|(?P<oppose>{_OPPOSE_PARTICIPLES})){_OBJ}"
+    rf",[\"”’]?\s+(?:(?P<support>{_SUPPORT_PARTICIPLES})|(?P<oppose>{_OPPOSE_PARTICIPLES})){_OBJ}"
 )
+# an attributive position: "the US-proposed ceasefire", "a Kremlin-backed plan"; the
+# noun phrase after it is taken as at most two words (no verb can be told from a noun here)
+_ATTRIBUTIVE = re.compile(
+    r"\b(?P<name>[A-Z][\w.]*)-(?P<support>proposed|backed|sponsored|brokered|drafted)"
+    r"(?P<oppose>(?!))?\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+)?)"
+)
+# the first of two subjects joined by "and" ("Clinton and Trump have both come out ...")
+_AND_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+and\s+$")
 
 _STOP_AT = re.compile(
     r"\s+(?:that|which|who|but|if|unless|should|after|before|because|while|when|on|in|"
@@ -100,6 +122,8 @@ def speaker_name(run: str, text: str) -> str | None:
     State Marco Rubio" -> "Marco Rubio"), or None when the run is a title, a pronoun or
     a sentence opener ("However", a capitalised word the text uses once)."""
     run = re.split(r"(?<=[a-z])\.\s+", run)[-1]  # not across a sentence end
+    if re.search(rf"\s(?:{_GROUP})$", run):
+        return re.sub(r"^(?:The|A|An)\s+", "", run)  # "Democratic lawmakers"
     tokens = _strip_titles(run.split())
     name = " ".join(tokens)
     known = name.casefold() in ALIASES  # "US", "Washington", "the Kremlin"
@@ -114,11 +138,11 @@ def speaker_name(run: str, text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Reading:
-    """One position read off a sentence. `name`: the subject as written, or None for a
-    participle (its subject is the sentence's speaker); `target`: the object phrase, a
-    span of the text at `target_start`."""
+    """One position read off a sentence. `names`: the subjects as written (two for
+    "Clinton and Trump"), none for a participle (its subject is the sentence's speaker);
+    `target`: the object phrase, a span of the text at `target_start`."""
 
-    name: str | None
+    names: tuple[str, ...]
     position: Position
     verb: str
     target: str
@@ -129,13 +153,16 @@ def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
     """The positions the sentence at `sentence` states in so many words (module docstring)."""
     start, end = sentence
     out: list[Reading] = []
-    for pattern in (_DIRECT, _PARTICIPLE):
+    for pattern in (_DIRECT, _PARTICIPLE, _ATTRIBUTIVE):
         for m in pattern.finditer(text, start, end):
-            name = None
+            names: tuple[str, ...] = ()
             if "name" in pattern.groupindex:
                 name = speaker_name(m.group("name"), text)
                 if name is None:
                     continue
+                first = _AND_BEFORE.search(text, start, m.start("name"))
+                other = first and speaker_name(first.group(1), text)
+                names = (other, name) if other else (name,)
             target = object_phrase(m.group("obj"))
             if target is None:
                 continue
@@ -144,7 +171,7 @@ def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
             words = r"\s+".join(map(re.escape, target.split()))
             at = re.compile(words).search(text, m.start("obj"))
             if at is not None:
-                out.append(Reading(name, position, verb, at.group(), at.start()))
+                out.append(Reading(names, position, verb, at.group(), at.start()))
     return out
 
 
