@@ -80,10 +80,10 @@ class Run:
 
 
 def gold_articles(
-    names: set[str] | None, limit_chars: int | None
+    names: set[str] | None, limit_chars: int | None, gold_paths: list[Path] | None = None
 ) -> list[tuple[Article, GoldArticle]]:
     out = []
-    for gold in (g for path in GOLD for g in load_gold(path)):
+    for gold in (g for path in gold_paths or GOLD for g in load_gold(path)):
         path = ROOT / (gold.article.path or "")
         name = Path(gold.article.path or gold.label).stem
         if names is not None and name not in names and gold.label not in names:
@@ -422,12 +422,19 @@ def main() -> int:
         default=str(ROOT / ".venv-bench/bin/python"),
         help="interpreter of the venv that has langextract (default %(default)s)",
     )
+    parser.add_argument(
+        "--gold",
+        action="append",
+        help="gold file or directory (repeatable; default the seed's gold and tests/fixtures/"
+        "gold; tests/fixtures/gold-heldout holds articles never used while developing)",
+    )
     parser.add_argument("--write", default=str(HERE / "QUALITY.md"), help="results file")
     args = parser.parse_args()
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     names = set(args.articles.split(",")) if args.articles else None
-    pairs = gold_articles(names, args.limit_chars)
+    gold_paths = [Path(g) for g in args.gold] if args.gold else None
+    pairs = gold_articles(names, args.limit_chars, gold_paths)
     if not pairs:
         print("quality: no article left to run (check --articles / --limit-chars)", file=sys.stderr)
         return 2

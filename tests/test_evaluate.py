@@ -75,6 +75,12 @@ def test_polnear_gold_files_are_valid_and_reference_real_texts() -> None:
     for g in gold:
         assert g.article.path and g.article.path.startswith("../shared/benchmarks/polnear-test/")
         assert g.stances and g.claims
+    # the held-out articles: stances only, never used while developing
+    held_out = load_gold(ROOT / "tests" / "fixtures" / "gold-heldout")
+    assert len(held_out) >= 3 and all(g.stances for g in held_out)
+    assert not {g.article.sha256 for g in held_out} & {g.article.sha256 for g in gold}
+    for g in held_out:
+        assert g.article.path and (ROOT / g.article.path).is_file()
 
 
 # --- the command line -------------------------------------------------------------------

@@ -172,7 +172,8 @@ def _gold_strings() -> tuple[list[str], list[str]]:
     actor and claimant aliases that are names (capitalised, 4+ characters)."""
     phrases: list[str] = []
     names: list[str] = []
-    for path in [GOLD_DIR.parent / "seed.gold.jsonl", *sorted(GOLD_DIR.glob("*.jsonl"))]:
+    held_out = sorted((GOLD_DIR.parent / "gold-heldout").glob("*.jsonl"))
+    for path in [GOLD_DIR.parent / "seed.gold.jsonl", *sorted(GOLD_DIR.glob("*.jsonl")), *held_out]:
         for article in load_gold(path):
             for stance in article.stances:
                 phrases += [stance.target, *(c.text for c in stance.conditions)]
