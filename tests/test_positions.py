@@ -23,7 +23,9 @@ TEXT = (
     "Councillors said the toll was fair,” urging the mayor to drop the ferry fee. "
     "The Harbor-backed ferry plan reached the council. "
     "Harbor unions have come out against the night shift plan. "
-    "Ines Berg and Jonas Weber voted against the toll increase."
+    "Ines Berg and Jonas Weber voted against the toll increase. "
+    "Ines Berg on Friday called on ferry users to “share the cost” of the new pier. "
+    "Ines Berg called on ferry users."
 )
 WHOLE = (0, len(TEXT))
 
@@ -78,6 +80,12 @@ def readings(part: str) -> list[tuple[str | None, str, str]]:
             "Harbor unions have come out against the night shift plan.",
             [("Harbor unions", "oppose", "night shift plan")],
         ),
+        (
+            "Ines Berg on Friday called on ferry users to “share the cost” of the new pier.",
+            [("Ines Berg", "support", "ferry users to “share the cost” of the new pier")],
+        ),
+        # whom, not what: "called on" with no "to ..." names no proposal
+        ("Ines Berg called on ferry users.", []),
         # what the words leave in doubt reads nothing: a negation, a passive, no verb
         ("The Dock Workers Union has not agreed to the new shift plan.", []),
         ("The toll increase was backed by the state.", []),

@@ -56,9 +56,11 @@ _OPPOSE_PARTICIPLES = (
     r"rejecting|opposing|refusing to (?:accept|back|support|endorse|sign|approve)|"
     r"condemning|denouncing|voting against|objecting to"
 )
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _GAP = (
     r"(?:\s+(?:has|have|had|also|then|again|repeatedly|previously|already|now|would|will|"
-    r"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all))*"
+    rf"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all|"
+    rf"(?:on\s+)?{_DAY}|yesterday|today))*"
 )
 # a name ("Ines Berg", "the US"), or a group named by a capitalised word ("Democratic
 # lawmakers", "European leaders")
@@ -67,7 +69,7 @@ _GROUP = (
     r"governments|negotiators|diplomats|unions|groups"
 )
 _NAME = rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w.'’-]*(?:\s+(?:{_GROUP}))?)"
-_OBJ = r"\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+){0,11})"
+_OBJ = r"\s+(?P<obj>[\w'’“”-]+(?:\s+[\w'’“”-]+){0,11})"
 _DIRECT = re.compile(
     rf"{_NAME}{_GAP}\s+(?:(?P<support>{_SUPPORT_VERBS})|(?P<oppose>{_OPPOSE_VERBS})){_OBJ}"
 )
@@ -111,7 +113,7 @@ def object_phrase(raw: str) -> str | None:
         words = words[1:]  # determiners
     while words and words[-1].casefold() in ("and", "or", "but", "of", "to", "the", "a"):
         words = words[:-1]  # "a no-fly zone and": cut at the next phrase
-    name = " ".join(words).strip(" ,.;:'\"")
+    name = " ".join(words).strip(" ,.;:'\"“”‘’")
     if name and any(w.casefold() not in GENERIC for w in _WORDS.findall(name)):
         return name
     return None
@@ -134,6 +136,14 @@ def speaker_name(run: str, text: str) -> str | None:
     if len(tokens) == 1 and not known and text.count(name) < 2:
         return None  # a lone capitalised word said once: a sentence opener more often than not
     return name
+
+
+def _whole_object(verb: str, target: str) -> bool:
+    """ "Called on voters" names whom, not what: after "call on" and "urge", an object
+    that is a name or a group needs its "to ..." ("urged Moscow to engage in talks")."""
+    if not re.match(r"(?:call(?:s|ed|ing)? on|urg)", verb):
+        return True
+    return " to " in f" {target} " or not (verb.startswith("call") or target[:1].isupper())
 
 
 @dataclass(frozen=True)
@@ -164,10 +174,10 @@ def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
                 other = first and speaker_name(first.group(1), text)
                 names = (other, name) if other else (name,)
             target = object_phrase(m.group("obj"))
-            if target is None:
+            verb = m.group("support") or m.group("oppose")
+            if target is None or not _whole_object(verb, target):
                 continue
             position: Position = "support" if m.group("support") else "oppose"
-            verb = m.group("support") or m.group("oppose")
             words = r"\s+".join(map(re.escape, target.split()))
             at = re.compile(words).search(text, m.start("obj"))
             if at is not None:
