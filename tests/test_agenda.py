@@ -185,6 +185,10 @@ def test_claims_are_the_sentences_own_words() -> None:
     claim = claim_of(who, Evidence(quote=quote, start=start, end=start + len(quote), match="exact"))
     assert claim is not None
     assert (claim.content, claim.cue, claim.attribution) == ("The harbor needs it", "told", "mixed")
+    # the words before "<speaker> said <day>" are what was said
+    said = "The tram extension is dead, Berg said Monday."
+    claim = claim_of(who, Evidence(quote=said, start=0, end=len(said), match="exact"))
+    assert claim is not None and claim.content == "The tram extension is dead"
     fact = "Rain is expected all week."
     start = TEXT.index(fact)
     assert (
@@ -312,6 +316,18 @@ def test_speakers_and_objects_complete_the_agenda_without_asking() -> None:
     # "expand night ferries" is the listed proposal in other words: not offered twice
     assert agenda.proposals == ("night ferries", "higher docking fees")
     assert agenda.actors == ("Ines Berg", "Harbor Authority")
+
+
+def test_speakers_after_the_verb_are_found_too() -> None:
+    text = (
+        "“Fares must fall,” said Debra Holm, a transit expert. "
+        "The plan is late, Weber said Wednesday. "
+        "“No,” said Sen. Ron Vale. According to Ines Berg, the tram is full. "
+        "The mayor told Harbor News nothing. Weber left. Weber said Kestria backs it."
+    )
+    # in the order of the text; a day, a listener ("told Harbor News"), a name run across
+    # a sentence end and the subject of what was said ("said Kestria backs") are not
+    assert speakers(text, (0, len(text))) == ["Debra Holm", "Weber", "Ron Vale", "Ines Berg"]
 
 
 def test_a_pronoun_sentence_gives_a_claim_but_no_stance() -> None:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 from rapidfuzz import fuzz
 
-from extractor.grounding.actors import canonical_name
+from extractor.grounding.actors import TITLE_WORDS, canonical_name
 from extractor.grounding.checks import target_problem
 from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
@@ -171,13 +171,38 @@ _SPEAKER = re.compile(
 )
 
 
+# the speaker after the verb, after a quotation or a comma ('"...," said Debra Steger',
+# "..., said Ines Berg") or "according to": not "Berg said Kestria supports ..."
+_SPEAKER_AFTER = re.compile(
+    r"(?:[,”\"’]\s*(?:said|says|added|wrote|explained|argued|noted)|\b[Aa]ccording to)\s+"
+    r"(?=((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*))"  # a lookahead: the next verb may follow
+)
+
+
+def _up_to_sentence_end(run: str) -> str:
+    """The name in a run of capitalised words after a verb, cut where a sentence ends
+    ("Ron Johnson. According" -> "Ron Johnson"; "Sen. Ron Johnson" stays whole)."""
+    out: list[str] = []
+    for token in run.split():
+        out.append(token)
+        if token.endswith(".") and token.casefold() not in TITLE_WORDS:
+            break
+    return " ".join(out).rstrip(".")
+
+
 def speakers(text: str, window: tuple[int, int]) -> list[str]:
     """Names the text puts right before a reporting or position verb ("Washington has
-    warned", "the US pledged"), titles and sentence openers left out: actors a small
-    model tends to leave off its list, found without asking it."""
+    warned", "the US pledged") or right after a reporting verb ('"...," said Ines Berg'),
+    titles and sentence openers left out: actors a small model tends to leave off its
+    list, found without asking it. In the order of the text."""
+    runs = [(m.start(), m.group(1)) for m in _SPEAKER.finditer(text, *window)]
+    runs += [
+        (m.start(1), _up_to_sentence_end(m.group(1)))
+        for m in _SPEAKER_AFTER.finditer(text, *window)
+    ]
     found: list[str] = []
-    for m in _SPEAKER.finditer(text, *window):
-        name = speaker_name(m.group(1), text)
+    for _, run in sorted(runs):
+        name = speaker_name(run, text)
         if name is not None and name not in found:
             found.append(name)
     return found
@@ -569,8 +594,12 @@ def claim_of(who: Actor, ev: Evidence) -> Claim | None:
         content = " ... ".join(quoted)
     else:
         assert cue is not None
-        after = sentence[sentence.casefold().index(cue.casefold()) + len(cue) :]
-        content = re.sub(r"^\s*(that|of|to)?\s*", "", after).strip(" ,.") or sentence
+        at = sentence.casefold().index(cue.casefold())
+        after = re.sub(r"^\s*(that|of|to)?\s*", "", sentence[at + len(cue) :]).strip(" ,.")
+        before = sentence[: sentence.rfind(",", 0, at)] if "," in sentence[:at] else ""
+        # "The plan is dead, Berg said Monday.": the words are before the speaker
+        content = before.strip(" ,.") if len(after.split()) < 4 and before else after
+        content = content or sentence
     return Claim(
         claimant=who,
         content=content,

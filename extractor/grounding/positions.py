@@ -57,6 +57,10 @@ _OPPOSE_PARTICIPLES = (
     r"condemning|denouncing|voting against|objecting to"
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
 _GAP = (
     r"(?:\s+(?:has|have|had|also|then|again|repeatedly|previously|already|now|would|will|"
     rf"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all|"
@@ -133,6 +137,8 @@ def speaker_name(run: str, text: str) -> str | None:
         len(name) < 2 or name.casefold() in PRONOUNS or tokens[0].casefold() in TITLE_WORDS
     ):
         return None
+    if re.fullmatch(rf"{_DAY}|{_MONTH}|Today|Tonight|Yesterday", tokens[0]):
+        return None  # "said Wednesday"
     if len(tokens) == 1 and not known and text.count(name) < 2:
         return None  # a lone capitalised word said once: a sentence opener more often than not
     return name
