@@ -264,3 +264,29 @@ def test_a_models_stance_on_an_item_its_sentence_does_not_mention_is_dropped() -
     found = answer("Ines Berg", "partnership between Ines Berg and the union", "oppose", part, part)
     assert found.stances == []  # type: ignore[attr-defined]
     assert "named only inside the proposal's name" in found.warnings[0]  # type: ignore[attr-defined]
+
+
+def test_the_claim_is_the_speakers_and_a_passive_is_no_claim() -> None:
+    text = (
+        "Ines Berg said on Monday that the Harbor Authority backs the night ferry plan. "
+        "The toll increase was rejected by the Dock Workers Union."
+    )
+    first = (0, text.index(" The toll"))
+    second = (first[1] + 1, len(text))
+    agenda = Agenda(("night ferry plan", "toll increase"), ACTORS)
+    model = statement_model(agenda)
+
+    def claims(span: tuple[int, int], who: str) -> list[tuple[str, str]]:
+        answer = model.model_validate(
+            {"items": [{"who": who, "about": "none", "position": "neutral"}]}
+        )
+        found = ground_statements(
+            answer, text, span, window=span, around=(0, len(text)), actors=ACTORS
+        )
+        return [(c.claimant.name, c.content) for c in found.claims]
+
+    # the model names the Harbor Authority (named in the sentence); Ines Berg speaks
+    assert claims(first, "Harbor Authority") == [
+        ("Ines Berg", "the Harbor Authority backs the night ferry plan")
+    ]
+    assert claims(second, "Dock Workers Union") == []

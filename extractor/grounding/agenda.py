@@ -314,11 +314,12 @@ def ground_statements(
     read = read_stances(text, sentence, around, actors, proposals, out)
     by_words = {(s.actor.canonical, s.target): s for s in read}
     named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
+    spoken = sentence_speaker(text, sentence)
     claimed: set[str] = set()
     for item in getattr(answer, "items", []):
         who = actor(text, item.who, "other", sentence if named else window, strict=True)
         speaker = None
-        if who is None and (speaker := sentence_speaker(text, sentence)) is not None:
+        if who is None and (speaker := spoken) is not None:
             # the sentence's speaker gets the claim (its words are the sentence's own); the
             # model's reading of a position belonged to someone else, so no stance
             out.warnings.append(
@@ -331,9 +332,12 @@ def ground_statements(
         if _drop(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
             continue
         assert who is not None
-        claim = claim_of(who, ev)
-        if claim is not None and who.canonical not in claimed:
-            claimed.add(who.canonical)
+        # the claim is the speaker's: the one name the sentence puts at its reporting
+        # verb, when it has one, whoever the model named
+        claimant = spoken or who
+        claim = claim_of(claimant, ev)
+        if claim is not None and claimant.canonical not in claimed:
+            claimed.add(claimant.canonical)
             out.claims.append(claim)
         if (
             item.about == NONE
@@ -575,6 +579,13 @@ _ACTS: tuple[tuple[str, Act], ...] = (
 )
 
 
+# what stands between a reporting verb and the words said: "on Monday", "that"
+_LEAD = re.compile(
+    r"^\s*(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+|(?:yesterday|today)\s+)?"
+    r"(?:that|of|to)?\s*"
+)
+
+
 def cue_of(sentence: str) -> str | None:
     """The sentence's first reporting verb ("said", "warned", "according to"), or None."""
     m = _REPORTING.search(sentence)
@@ -590,12 +601,14 @@ def claim_of(who: Actor, ev: Evidence) -> Claim | None:
     quoted = [m.group(1).strip(" ,.") for m in _QUOTE.finditer(sentence)]
     if not cue and not quoted:
         return None
+    if not quoted and re.search(rf"\b{re.escape(cue or '')}\s+by\b", sentence):
+        return None  # "rejected by the region": a passive, not speech
     if quoted:
         content = " ... ".join(quoted)
     else:
         assert cue is not None
         at = sentence.casefold().index(cue.casefold())
-        after = re.sub(r"^\s*(that|of|to)?\s*", "", sentence[at + len(cue) :]).strip(" ,.")
+        after = _LEAD.sub("", sentence[at + len(cue) :]).strip(" ,.")
         before = sentence[: sentence.rfind(",", 0, at)] if "," in sentence[:at] else ""
         # "The plan is dead, Berg said Monday.": the words are before the speaker
         content = before.strip(" ,.") if len(after.split()) < 4 and before else after
