@@ -25,7 +25,8 @@ TEXT = (
     "Harbor unions have come out against the night shift plan. "
     "Ines Berg and Jonas Weber voted against the toll increase. "
     "Ines Berg on Friday called on ferry users to “share the cost” of the new pier. "
-    "Ines Berg called on ferry users."
+    "Ines Berg called on ferry users. "
+    "Jonas Weber endorsed Gov. Ines Berg during the primary."
 )
 WHOLE = (0, len(TEXT))
 
@@ -84,6 +85,10 @@ def readings(part: str) -> list[tuple[str | None, str, str]]:
             "Ines Berg on Friday called on ferry users to “share the cost” of the new pier.",
             [("Ines Berg", "support", "ferry users to “share the cost” of the new pier")],
         ),
+        (
+            "Jonas Weber endorsed Gov. Ines Berg during the primary.",
+            [("Jonas Weber", "support", "Gov. Ines Berg")],
+        ),
         # whom, not what: "called on" with no "to ..." names no proposal
         ("Ines Berg called on ferry users.", []),
         # what the words leave in doubt reads nothing: a negation, a passive, no verb
@@ -120,8 +125,9 @@ def test_an_object_phrase_is_cut_at_a_new_clause_and_needs_a_specific_word() -> 
     assert object_phrase("by the state") is None  # a passive: no object
 
 
-def test_a_pronoun_is_no_target() -> None:
+def test_a_pronoun_or_a_title_is_no_target() -> None:
     assert target_problem(TEXT, "him") is not None
+    assert target_problem("Weber endorsed Sen. Berg.", "Sen") is not None
     assert target_problem(TEXT, "toll increase") is None
 
 

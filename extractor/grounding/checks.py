@@ -9,7 +9,7 @@ import functools
 import os.path
 import re
 
-from extractor.grounding.actors import canonical_name
+from extractor.grounding.actors import TITLE_WORDS, canonical_name
 from extractor.grounding.locate import Span, find_name, find_quote
 
 Window = tuple[int, int] | None
@@ -72,6 +72,8 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     at a joining word ("and negotiate", "a no-fly zone and")."""
     if " ".join(target.split()).casefold() in PRONOUNS:
         return f"target {target!r} is a pronoun, not the name of a proposal"
+    if all(w.casefold().rstrip(".") in _TITLES for w in target.split()):
+        return f"target {target!r} is a title, not the name of a proposal"
     if not target_in_text(text, target):
         return f"target {target!r} is not in the article"
     fragments = [w for w in _WORD.findall(target) if len(w) > 3 and not _word_in(w, text)]
@@ -89,6 +91,7 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
 
 
 MAX_TARGET_WORDS = 14
+_TITLES = {t.rstrip(".") for t in TITLE_WORDS}
 _JOINING = r"(?:and|or|but|nor|of|to|for|with|by|from|in|on|at|as|than|that|which|who)"
 _CUT = re.compile(rf"^\s*{_JOINING}\b|\b(?:{_JOINING}|the|a|an)\s*[,;:]?\s*$", re.IGNORECASE)
 

@@ -73,7 +73,9 @@ _GROUP = (
     r"governments|negotiators|diplomats|unions|groups"
 )
 _NAME = rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w.'’-]*(?:\s+(?:{_GROUP}))?)"
-_OBJ = r"\s+(?P<obj>[\w'’“”-]+(?:\s+[\w'’“”-]+){0,11})"
+# an object's words; a title's abbreviation ("Sen. Bernie Sanders") does not end it
+_WORD = r"(?:(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St)\.|[\w'’“”-]+)"
+_OBJ = rf"\s+(?P<obj>{_WORD}(?:\s+{_WORD}){{0,11}})"
 _DIRECT = re.compile(
     rf"{_NAME}{_GAP}\s+(?:(?P<support>{_SUPPORT_VERBS})|(?P<oppose>{_OPPOSE_VERBS})){_OBJ}"
 )
