@@ -434,7 +434,11 @@ def main() -> int:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     names = set(args.articles.split(",")) if args.articles else None
     gold_paths = [Path(g) for g in args.gold] if args.gold else None
-    pairs = gold_articles(names, args.limit_chars, gold_paths)
+    try:
+        pairs = gold_articles(names, args.limit_chars, gold_paths)
+    except ConfigError as exc:
+        print(f"quality: {exc}", file=sys.stderr)
+        return 2
     if not pairs:
         print("quality: no article left to run (check --articles / --limit-chars)", file=sys.stderr)
         return 2

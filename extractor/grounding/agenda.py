@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field, create_model
 from rapidfuzz import fuzz
 
 from extractor.grounding.actors import TITLE_WORDS, canonical_name
-from extractor.grounding.checks import target_problem
+from extractor.grounding.checks import is_an_actor, target_problem
 from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
@@ -311,10 +311,10 @@ def ground_statements(
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     out = Grounded([], [], [])
-    read = read_stances(text, sentence, around, actors, proposals, out)
+    spoken = sentence_speaker(text, sentence)
+    read = read_stances(text, sentence, around, actors, proposals, spoken, out)
     by_words = {(s.actor.canonical, s.target): s for s in read}
     named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
-    spoken = sentence_speaker(text, sentence)
     claimed: set[str] = set()
     for item in getattr(answer, "items", []):
         who = actor(text, item.who, "other", sentence if named else window, strict=True)
@@ -399,11 +399,12 @@ def read_stances(
     around: tuple[int, int],
     actors: tuple[str, ...],
     proposals: tuple[str, ...],
+    speaker: Actor | None,
     out: Grounded,
 ) -> list[Stance]:
     """Stances from the positions the sentence states in so many words
     (`extractor.grounding.positions`): the subject must be named in the sentence (or, for
-    ", urging ...", be the sentence's one speaker); the target is the agenda item the
+    ", urging ...", be the sentence's one `speaker`); the target is the agenda item the
     object shares a content word with, so that it merges with the model's stances on it,
     else the object's own words when they name a proposal (`target_problem`)."""
     start, end = sentence
@@ -413,7 +414,7 @@ def read_stances(
         subjects = (
             [actor(text, n, "other", sentence, strict=True) for n in r.names]
             if r.names
-            else [sentence_speaker(text, sentence)]
+            else [speaker]
         )
         for who in subjects:
             if who is None:
@@ -510,7 +511,10 @@ def _conditions(
             (cev is None, "its words are not in the sentence or the ones beside it"),
             (cev is not None and cev.quote == text[start:end], "it is the whole sentence"),
             (_shares_subject(c.text, target), f"it is the stance's target {target!r}"),
-            (_is_an_actor(text, c.text, (*actors, who.name)), "it names an actor, not a condition"),
+            (
+                _names_an_actor(text, c.text, (*actors, who.name)),
+                "it names an actor, not a condition",
+            ),
         ):
             continue
         assert cev is not None
@@ -532,13 +536,10 @@ def _overlaps_any(c: Condition, others: list[Condition]) -> bool:
     return any(_overlap(span, (e.start, e.end)) for k in others for e in k.evidence)
 
 
-def _is_an_actor(text: str, phrase: str, actors: tuple[str, ...]) -> bool:
+def _names_an_actor(text: str, phrase: str, actors: tuple[str, ...]) -> bool:
     """Is the phrase a name ("Wallonia", "the Belgian region of Wallonia") rather than
     something that must happen?"""
-    if any(
-        canonical_name(phrase, text).casefold() == canonical_name(a, text).casefold()
-        for a in actors
-    ):
+    if is_an_actor(text, phrase, actors):
         return True
     m = _NAMED_PLACE.match(phrase.strip())
     return m is not None and any(m.group(1) == a.split()[-1] for a in actors if a)

@@ -79,8 +79,7 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     fragments = [w for w in _WORD.findall(target) if len(w) > 3 and not _word_in(w, text)]
     if fragments:
         return f"target {target!r}: {', '.join(map(repr, fragments))} is not a word of the text"
-    who = canonical_name(target, text).casefold()
-    if any(a and who == canonical_name(a, text).casefold() for a in actors):
+    if is_an_actor(text, target, actors):
         return f"target {target!r} is an actor, not a proposal"
     words = target.split()
     if len(words) > MAX_TARGET_WORDS:
@@ -88,6 +87,12 @@ def target_problem(text: str, target: str, actors: tuple[str, ...] = ()) -> str 
     if _CUT.search(target):
         return f"target {target!r} is a cut phrase (it begins or ends with a joining word)"
     return None
+
+
+def is_an_actor(text: str, phrase: str, actors: tuple[str, ...]) -> bool:
+    """Is the phrase one of the actors, by canonical name ("Rubio", "Marco Rubio")?"""
+    who = canonical_name(phrase, text).casefold()
+    return any(a and who == canonical_name(a, text).casefold() for a in actors)
 
 
 MAX_TARGET_WORDS = 14

@@ -63,7 +63,7 @@ _MONTH = (
 )
 _GAP = (
     r"(?:\s+(?:has|have|had|also|then|again|repeatedly|previously|already|now|would|will|"
-    rf"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all|"
+    r"formally|publicly|quickly|swiftly|strongly|firmly|flatly|once|since|both|all|"
     rf"(?:on\s+)?{_DAY}|yesterday|today))*"
 )
 # a name ("Ines Berg", "the US"), or a group named by a capitalised word ("Democratic
@@ -87,7 +87,7 @@ _PARTICIPLE = re.compile(
 # noun phrase after it is taken as at most two words (no verb can be told from a noun here)
 _ATTRIBUTIVE = re.compile(
     r"\b(?P<name>[A-Z][\w.]*)-(?P<support>proposed|backed|sponsored|brokered|drafted)"
-    r"(?P<oppose>(?!))?\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+)?)"
 )
 # the first of two subjects joined by "and" ("Clinton and Trump have both come out ...")
 _AND_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+and\s+$")
@@ -182,10 +182,11 @@ def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
                 other = first and speaker_name(first.group(1), text)
                 names = (other, name) if other else (name,)
             target = object_phrase(m.group("obj"))
-            verb = m.group("support") or m.group("oppose")
+            support, oppose = m.groupdict().get("support"), m.groupdict().get("oppose")
+            verb = support or oppose or ""
             if target is None or not _whole_object(verb, target):
                 continue
-            position: Position = "support" if m.group("support") else "oppose"
+            position: Position = "support" if support else "oppose"
             words = r"\s+".join(map(re.escape, target.split()))
             at = re.compile(words).search(text, m.start("obj"))
             if at is not None:
