@@ -15,7 +15,7 @@ from extractor.grounding.drafts import ArticleDraft
 from extractor.pipeline.prompts import Prompts
 from extractor.pipeline.questions import chunk_budget
 from extractor.runtime.asking import Asker, Question
-from extractor.runtime.cache import Cache, default_path
+from extractor.runtime.cache import Cache, default_path, record_code_files
 from extractor.runtime.costs import context_window, cost, load_table, price_of
 from extractor.schemas import Usage
 
@@ -66,6 +66,18 @@ def test_the_cache_key_is_the_exact_request(tmp_path: Path) -> None:
     assert asker.key(q((0, 3), content="other")) != base
     other = Asker(lambda: None, asker.cache, {"model": "n"})  # type: ignore[arg-type, return-value]
     assert other.key(q((0, 3))) != base
+
+
+def test_cached_records_depend_on_every_grounding_and_pipeline_module() -> None:
+    # a cached article's records are reused only while the code that made them is the
+    # same; a module left out of the hash (grounding/positions.py once was) served stale
+    # records after it changed
+    root = Path(__file__).resolve().parents[1] / "extractor"
+    hashed = set(record_code_files())
+    for package in ("grounding", "pipeline"):
+        for module in (root / package).glob("*.py"):
+            assert module in hashed, module
+    assert root / "schemas.py" in hashed
 
 
 def test_default_cache_path_follows_the_environment(

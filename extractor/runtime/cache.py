@@ -32,21 +32,9 @@ from typing import Any
 from extractor.errors import ConfigError
 
 ENV = "EXTRACTOR_CACHE"  # a path that overrides the default location
-# the modules whose code turns a model's answers into an article's records
-RECORD_CODE = (
-    "grounding.actors",
-    "grounding.agenda",
-    "grounding.checks",
-    "grounding.conditions",
-    "grounding.drafts",
-    "grounding.locate",
-    "grounding.merge",
-    "grounding.records",
-    "schemas",
-    "pipeline.questions",
-    "pipeline.run",
-    "pipeline.segment",
-)
+# the packages and modules whose code turns a model's answers into an article's records:
+# every module of a package counts, so a module added to one is never left out
+RECORD_CODE = ("grounding", "pipeline", "schemas")
 
 
 def default_path() -> Path:
@@ -61,11 +49,24 @@ def default_path() -> Path:
 @functools.cache
 def code_version() -> str:
     digest = hashlib.sha256()
+    for path in record_code_files():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def record_code_files() -> list[Path]:
+    """The source files `code_version()` hashes (RECORD_CODE), in a stable order."""
+    files: list[Path] = []
     for name in RECORD_CODE:
         spec = importlib.util.find_spec(f"extractor.{name}")
-        if spec is not None and spec.origin:
-            digest.update(Path(spec.origin).read_bytes())
-    return digest.hexdigest()[:16]
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        if spec.submodule_search_locations:  # a package: all its modules
+            files += sorted(origin.parent.glob("*.py"))
+        else:
+            files.append(origin)
+    return files
 
 
 def request_key(identity: dict[str, Any], request: dict[str, Any]) -> str:
