@@ -89,3 +89,9 @@ def test_a_target_takes_the_fullest_wording_of_its_own_sentences() -> None:
     # no mention of the item in its sentences: the item's own wording stays
     [kept] = word_targets([stance("harbor plan", first)], TEXT)
     assert kept.target == "harbor plan"
+
+
+def test_a_conditional_clause_ends_where_its_main_clause_begins_without_a_comma() -> None:
+    text = "Lund said that if the port pays he would reopen the fish hall."
+    [c] = conditional_clauses(text, (0, len(text)), lambda a, b: None)
+    assert c.text == "the port pays"

@@ -274,3 +274,9 @@ def test_cut_phrases_and_passages_are_not_proposals(target: str, why: str) -> No
     problem = target_problem(text, target)
     assert problem is not None and why in problem
     assert target_problem(text, "sanctions on polluters") is None
+
+
+def test_a_surnames_fullest_form_does_not_reach_across_a_sentence_end() -> None:
+    # made up: a caption's credit ends a sentence right before the name
+    text = "Photo by Kari Moe Images. Mayor Tom Lund spoke at the pier. Lund agreed."
+    assert canonical_name("Lund", text) == "Tom Lund"

@@ -296,3 +296,152 @@ def test_the_claim_is_the_speakers_and_a_passive_is_no_claim() -> None:
         ("Ines Berg", "the Harbor Authority backs the night ferry plan")
     ]
     assert claims(second, "Dock Workers Union") == []
+
+
+# -- reported intentions, pronoun subjects, whose position verb it is ------------------------
+
+INTENTS = (
+    "Mayor Tom Lund said on Monday that if the port pays he would not consider closing the "
+    "night market but would reopen the fish hall. "
+    "The Transport Ministry said it will restore the coastal bus subsidy. "
+    "Deputy Mayor Ana Vik said she would support the harbor tax. "
+    "Ana Vik said she will not sign the parking ordinance. "
+    "Lund said he would win the vote. "
+    "Lund said it would lead to delays. "
+    "Lund said he would consider a ferry levy. "
+    "Lund said he supports the ferry levy."
+)
+
+
+def intents(part: str) -> list[tuple[str | None, str | None, str, str]]:
+    start = INTENTS.index(part)
+    return [
+        (r.names[-1] if r.names else None, r.pronoun, r.position, r.target)
+        for r in read_positions(INTENTS, (start, start + len(part)))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a negated intention opposes what it names; a second intention joins with "but"
+        (
+            "Mayor Tom Lund said on Monday that if the port pays he would not consider closing "
+            "the night market but would reopen the fish hall.",
+            [
+                ("Tom Lund", None, "oppose", "closing the night market"),
+                ("Tom Lund", None, "support", "reopen the fish hall"),
+            ],
+        ),
+        # a body says "it" of itself; the act is the measure
+        (
+            "The Transport Ministry said it will restore the coastal bus subsidy.",
+            [("Transport Ministry", None, "support", "restore the coastal bus subsidy")],
+        ),
+        # one reading, the intention's, not a second one of "she"
+        (
+            "Deputy Mayor Ana Vik said she would support the harbor tax.",
+            [("Ana Vik", None, "support", "harbor tax")],
+        ),
+        (
+            "Ana Vik said she will not sign the parking ordinance.",
+            [("Ana Vik", None, "oppose", "parking ordinance")],
+        ),
+        # no measure, not the speaker's own pronoun, not yet a position
+        ("Lund said he would win the vote.", []),
+        ("Lund said it would lead to delays.", []),
+        ("Lund said he would consider a ferry levy.", []),
+        # "he" after "said" is left to the caller, who finds Lund before it
+        ("Lund said he supports the ferry levy.", [(None, "he", "support", "ferry levy")]),
+    ],
+)
+def test_a_reported_intention_is_read_as_the_speakers_position(
+    sentence: str, expected: list[tuple[str | None, str | None, str, str]]
+) -> None:
+    assert intents(sentence) == expected
+
+
+def test_a_one_word_object_keeps_its_complement_where_asked() -> None:
+    raw = "an explanation for the minister's letter to the council Friday that"
+    assert object_phrase(raw) == "explanation"  # the agenda's candidates stay short
+    assert (
+        object_phrase(raw, complement=True)
+        == "explanation for the minister's letter to the council"
+    )
+    # a date is no complement, and an object of more words keeps its cut
+    assert object_phrase("the ferry proposal on March 11", complement=True) == "ferry proposal"
+    assert object_phrase("the toll increase for trucks", complement=True) == "toll increase"
+
+
+LUND = (
+    "Tom Lund said the pier is too old. "
+    "The ferry runs twice a day. "
+    "Repairs would take a year. "
+    "Tourists complain about the queues. "
+    "He vowed to rebuild the pier before summer. "
+    "They called for a new ferry."
+)
+
+
+def test_a_pronoun_subject_is_the_speaker_named_before_it() -> None:
+    agenda = Agenda(("pier",), ("Tom Lund",))
+    model = statement_model(agenda)
+
+    def ground_part(part: str, who: str | None) -> object:
+        s = LUND.index(part)
+        window = (LUND.index("Tourists"), s + len(part))  # a window that does not name Lund
+        items = [{"who": who, "about": "none", "position": "neutral"}] if who else []
+        return ground_statements(
+            model.model_validate({"items": items}),
+            LUND,
+            (s, s + len(part)),
+            window=window,
+            around=(0, len(LUND)),
+            actors=agenda.actors,
+            proposals=agenda.proposals,
+        )
+
+    found = ground_part("He vowed to rebuild the pier before summer.", "Tom Lund")
+    [stance] = found.stances  # type: ignore[attr-defined]
+    assert (stance.actor.name, stance.position, stance.target) == ("Tom Lund", "support", "pier")
+    # the model named him too: the sentence is his claim, though its window does not name him
+    assert [c.claimant.name for c in found.claims] == ["Tom Lund"]  # type: ignore[attr-defined]
+    # "they" is no person's pronoun: no stance
+    assert ground_part("They called for a new ferry.", None).stances == []  # type: ignore[attr-defined]
+
+
+def test_a_models_stance_for_the_speaker_of_anothers_position_goes_to_its_owner() -> None:
+    text = (
+        "Ana Vik said that the Port Board backs the fish hall plan, and she added a demand: "
+        "the rents must stay low."
+    )
+    agenda = Agenda(("fish hall plan",), ("Ana Vik", "Port Board"))
+    answer = statement_model(agenda).model_validate(
+        {
+            "items": [
+                {
+                    "who": "Ana Vik",
+                    "about": "fish hall plan",
+                    "position": "support",
+                    "conditions": [
+                        {"text": "the rents must stay low", "kind": "demand", "of": "none"}
+                    ],
+                }
+            ]
+        }
+    )
+    whole = (0, len(text))
+    found = ground_statements(
+        answer,
+        text,
+        whole,
+        window=whole,
+        around=whole,
+        actors=agenda.actors,
+        proposals=agenda.proposals,
+    )
+    [stance] = found.stances
+    assert (stance.actor.name, stance.target) == ("Port Board", "fish hall plan")
+    assert [c.text for c in stance.conditions] == ["the rents must stay low"]
+    assert any("position verbs are those of Port Board" in w for w in found.warnings)
+    assert [c.claimant.name for c in found.claims] == ["Ana Vik"]

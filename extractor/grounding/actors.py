@@ -90,7 +90,8 @@ def _fullest_form(surname: str, text: str) -> str:
     best = [surname]
     pattern = re.compile(rf"({_CAPITALISED_RUN}){re.escape(surname)}\b")
     for m in pattern.finditer(text):
-        tokens = _strip_titles([*m.group(1).split(), surname])
+        run = re.split(r"(?<=[a-z])\.\s+", m.group(1))[-1]  # not across a sentence end
+        tokens = _strip_titles([*run.split(), surname])
         if len(tokens) > len(best):
             best = tokens
     return " ".join(best)

@@ -35,7 +35,13 @@ from extractor.grounding.checks import is_an_actor, target_problem
 from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
-from extractor.grounding.positions import GENERIC, object_phrase, read_positions, speaker_name
+from extractor.grounding.positions import (
+    GENERIC,
+    is_body,
+    object_phrase,
+    read_positions,
+    speaker_name,
+)
 from extractor.grounding.records import Grounded, _drop, actor, attribution_of, evidence
 from extractor.schemas import (
     Act,
@@ -135,14 +141,21 @@ _OBJECT = re.compile(
 )
 
 
-def objects(text: str, window: tuple[int, int]) -> list[str]:
+_MORE_WORDS = re.compile(r"(?:\s+[\w'’-]+){0,8}")
+
+
+def objects(text: str, window: tuple[int, int], complement: bool = False) -> list[str]:
     """What the text says someone agrees to, rejects, pledges, threatens or calls for
     ("pledged to restore military aid", "warned of new tariffs"): proposal candidates a
     small model tends to leave off its agenda, found without asking it. An object made
-    only of generic words ("the proposal", "the deal") names nothing and is skipped."""
+    only of generic words ("the proposal", "the deal") names nothing and is skipped.
+    `complement`: a one-word object keeps its prepositional phrase (`object_phrase`)."""
     found: list[str] = []
     for m in _OBJECT.finditer(text, *window):
-        name = object_phrase(m.group(1))
+        raw = m.group(1)
+        if complement and (more := _MORE_WORDS.match(text, m.end(1), window[1])):
+            raw += more.group()
+        name = object_phrase(raw, complement)
         if name:
             found.append(name)
     return found
@@ -195,17 +208,61 @@ def speakers(text: str, window: tuple[int, int]) -> list[str]:
     warned", "the US pledged") or right after a reporting verb ('"...," said Ines Berg'),
     titles and sentence openers left out: actors a small model tends to leave off its
     list, found without asking it. In the order of the text."""
+    found: list[str] = []
+    for name in _speaker_names(text, window):
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _speaker_names(text: str, window: tuple[int, int]) -> list[str]:
     runs = [(m.start(), m.group(1)) for m in _SPEAKER.finditer(text, *window)]
     runs += [
         (m.start(1), _up_to_sentence_end(m.group(1)))
         for m in _SPEAKER_AFTER.finditer(text, *window)
     ]
-    found: list[str] = []
-    for _, run in sorted(runs):
-        name = speaker_name(run, text)
-        if name is not None and name not in found:
-            found.append(name)
-    return found
+    return [n for _, run in sorted(runs) if (n := speaker_name(run, text)) is not None]
+
+
+LOOKBACK = 1000  # characters before a sentence in which its "he" or "she" is looked for
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+\S+|added|suggested|insisted|stressed)\s+(?:that\s+)?"
+    r"(?:he|she|they)\b"
+)
+_PRONOUN_OPENS = re.compile(r"\W*(He|She|They)\s")  # "He said ..."
+_PRONOUN_SAYS = re.compile(r"[,”\"]\s*(he|she|they)\s+(?:said|says|added|told)\b")
+
+
+def _lookback(text: str, start: int) -> int:
+    return max(0, start - LOOKBACK)
+
+
+def _referred(text: str, sentence: tuple[int, int]) -> Actor | None:
+    """Whom a sentence whose subject or speaker is a pronoun ("He said ...", '"...," she
+    said') refers to (`antecedent`), looked for up to LOOKBACK characters before it."""
+    m = _PRONOUN_OPENS.match(text, *sentence) or _PRONOUN_SAYS.search(text, *sentence)
+    if m is None:
+        return None
+    pronoun = m.group(1).casefold()
+    return antecedent(text, (_lookback(text, sentence[0]), m.start()), pronoun)
+
+
+def _same_actor(text: str, name: str, other: Actor) -> bool:
+    found = actor(text, name, "other")
+    return found is not None and found.canonical == other.canonical
+
+
+def antecedent(text: str, window: tuple[int, int], pronoun: str) -> Actor | None:
+    """Whom a subject "he", "she" or "they" at the end of `window` refers to: the last
+    speaker named before it (in its own sentence, "Berg said she ...", or in the ones
+    before); for "they", only a group or a body ("Democratic lawmakers", "the ministry")."""
+    for name in reversed(_speaker_names(text, window)):
+        if (pronoun == "they") != is_body(name):
+            continue
+        found = actor(text, name, "other", window, strict=True)
+        if found is not None:
+            return found
+    return None
 
 
 def _proposal_problem(
@@ -312,12 +369,15 @@ def ground_statements(
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     out = Grounded([], [], [])
     spoken = sentence_speaker(text, sentence)
-    read = read_stances(text, sentence, around, actors, proposals, spoken, out)
+    read, subjects = read_stances(text, sentence, window, around, actors, proposals, spoken, out)
     by_words = {(s.actor.canonical, s.target): s for s in read}
     named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
     claimed: set[str] = set()
+    referred = _referred(text, sentence) if not named else None
     for item in getattr(answer, "items", []):
         who = actor(text, item.who, "other", sentence if named else window, strict=True)
+        if who is None and referred is not None and _same_actor(text, item.who, referred):
+            who = referred  # "He said ...", whom the sentences before name
         speaker = None
         if who is None and (speaker := spoken) is not None:
             # the sentence's speaker gets the claim (its words are the sentence's own); the
@@ -364,6 +424,22 @@ def ground_statements(
             )
         ):
             continue
+        if subjects and who.canonical not in subjects:
+            # "Marsh said that Valdoria backs the plan if ...": the position is Valdoria's;
+            # the conditions the model gave Marsh go to Valdoria's stance on the same item
+            owners = [r for r in read if r.target == item.about]
+            given = f"; its conditions go to {owners[0].actor.name!r}" if len(owners) == 1 else ""
+            out.warnings.append(
+                f"dropped stance ({who.name!r} {item.position} {item.about!r}) at {start}: the "
+                f"sentence's position verbs are those of {', '.join(sorted(subjects))}{given}"
+            )
+            if len(owners) == 1:
+                owner = owners[0].actor
+                asked = _conditions(
+                    item.conditions, item.about, owner, text, sentence, around, actors, out
+                )
+                owners[0].conditions = _join_conditions(owners[0].conditions, asked)
+            continue
         if (read_it := by_words.get((who.canonical, item.about))) is not None:
             # the words' reading stands; the model's grounded conditions join it
             if read_it.position != item.position:
@@ -374,7 +450,7 @@ def ground_statements(
             asked = _conditions(
                 item.conditions, item.about, who, text, sentence, around, actors, out
             )
-            read_it.conditions += [c for c in asked if not _overlaps_any(c, read_it.conditions)]
+            read_it.conditions = _join_conditions(read_it.conditions, asked)
             continue
         conditions = _conditions(
             item.conditions, item.about, who, text, sentence, around, actors, out
@@ -396,26 +472,35 @@ def ground_statements(
 def read_stances(
     text: str,
     sentence: tuple[int, int],
+    window: tuple[int, int],
     around: tuple[int, int],
     actors: tuple[str, ...],
     proposals: tuple[str, ...],
     speaker: Actor | None,
     out: Grounded,
-) -> list[Stance]:
+) -> tuple[list[Stance], set[str]]:
     """Stances from the positions the sentence states in so many words
     (`extractor.grounding.positions`): the subject must be named in the sentence (or, for
-    ", urging ...", be the sentence's one `speaker`); the target is the agenda item the
-    object shares a content word with, so that it merges with the model's stances on it,
-    else the object's own words when they name a proposal (`target_problem`)."""
+    ", urging ...", be the sentence's one `speaker`; for "he", "she" or "they", the last
+    speaker named before it, in the sentence or up to LOOKBACK characters before it); the
+    target is the agenda item the object shares a content word with, so that it merges
+    with the model's stances on it, else the object's own words when they name a proposal
+    (`target_problem`). Also
+    returned: the canonical names of the subjects of the sentence's position verbs."""
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     stances: dict[tuple[str, str], Stance] = {}
+    subjects_of_verbs: set[str] = set()
     for r in read_positions(text, sentence):
-        subjects = (
-            [actor(text, n, "other", sentence, strict=True) for n in r.names]
-            if r.names
-            else [speaker]
-        )
+        if r.names:
+            subjects = [actor(text, n, "other", sentence, strict=True) for n in r.names]
+        elif r.pronoun is not None:
+            # "Another voter said he backs ...": the subject of "said" or no one
+            said = _SAID_BEFORE.search(text, start, r.target_start)
+            back = start if said else _lookback(text, start)
+            subjects = [antecedent(text, (back, r.target_start), r.pronoun)]
+        else:
+            subjects = [speaker]
         for who in subjects:
             if who is None:
                 continue
@@ -424,6 +509,8 @@ def read_stances(
             if _drop(out, label, (why is not None, why or "")):
                 continue
             target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
+            if r.clause:
+                subjects_of_verbs.add(who.canonical)
             if (who.canonical, target) in stances:
                 continue
             stances[who.canonical, target] = Stance(
@@ -434,7 +521,7 @@ def read_stances(
                 conditions=_conditions([], target, who, text, sentence, around, actors, out),
                 evidence=[ev],
             )
-    return list(stances.values())
+    return list(stances.values()), subjects_of_verbs
 
 
 _REFERS = re.compile(
@@ -529,6 +616,20 @@ def _conditions(
         if not _overlaps_any(c, conditions):
             conditions.append(c)
     return conditions
+
+
+def _join_conditions(read: list[Condition], asked: list[Condition]) -> list[Condition]:
+    """The conditions read off the words, with the model's that add to them: a model's
+    condition on the same words gives only the actor who must meet it, when the words'
+    reading found none ("if the state covers the cost" and the model's "of": "state")."""
+    out = list(read)
+    for c in asked:
+        same = next((i for i, r in enumerate(out) if _overlaps_any(c, [r])), None)
+        if same is None:
+            out.append(c)
+        elif out[same].required_of is None and c.required_of is not None:
+            out[same] = out[same].model_copy(update={"required_of": c.required_of})
+    return out
 
 
 def _overlaps_any(c: Condition, others: list[Condition]) -> bool:
@@ -666,7 +767,7 @@ def word_targets(stances: list[Stance], text: str) -> list[Stance]:
         found = [
             o
             for e in s.evidence
-            for o in objects(text, (e.start, e.end))
+            for o in objects(text, (e.start, e.end), complement=True)
             if _shares_subject(o, s.target)
         ]
         best = max(found, key=lambda o: len(_WORDS.findall(o)), default=None)

@@ -6,7 +6,8 @@ condition are regular enough to find without asking:
 
 - a conditional clause: "if ...", "unless ...", "only if ...", "provided (that) ...",
   "as long as ...", "on condition that ...", and the inverted "should Moscow reject ..."
-  (at a sentence's start, or before a name);
+  (at a sentence's start, or before a name); it ends at a comma, a dash, "then", "but",
+  or where the main clause begins without a comma ("if he wins he would ...");
 - a list of terms: "Its terms include A, B and C", "the demands are A and B" (each item
   one condition).
 
@@ -26,7 +27,12 @@ _CLAUSE = re.compile(
     r"\b(?:(?i:only if|if|unless|provided(?: that)?|as long as|so long as|on (?:the )?"
     r"condition (?:that|of))|Should|should(?= (?:the )?[A-Z]))\s+",
 )
-_CLAUSE_END = re.compile(r"\s*(?:[,;:()\"“”?!]|\s[-–—]\s|\.(?:\s|$)|\s(?:then|but|and then)\b)")
+_CLAUSE_END = re.compile(
+    r"\s*(?:[,;:()\"“”?!]|\s[-–—]\s|\.(?:\s|$)|\s(?:then|but|and then)\b"
+    # "if he wins he would ...": the main clause begins without a comma
+    r"|\s(?:he|she|it|they|we|I|you)\s+(?:would|will|could|should|might|may|can|won[’']t|"
+    r"wouldn[’']t)\b)"
+)
 _TERMS = re.compile(
     r"\b(?:terms|conditions|demands|requirements|preconditions)\s+(?:include|included|"
     r"includes|are|were|would be)\s+",

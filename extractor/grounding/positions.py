@@ -10,7 +10,16 @@ text states a position is regular enough to read without asking:
 - ", urging Moscow to engage in talks": a participle after a comma, whose subject is the
   sentence's one speaker (supplied by the caller);
 - "the US-proposed ceasefire", "a Kremlin-backed plan": a name joined to "proposed",
-  "backed", "sponsored", "brokered" or "drafted" before the proposal.
+  "backed", "sponsored", "brokered" or "drafted" before the proposal;
+- "Trump said that if he wins he would not consider putting Democrats in his cabinet",
+  "the ministry said it will restore the subsidy": a reported intention, the speaker's
+  own pronoun ("he", "she" for a person; "it", "they" for a body or a group) and "would"
+  or "will". A negated intention is opposition to what it names ("would not consider X"
+  opposes X); a position verb keeps its meaning ("will not support X" opposes X); any
+  other verb names the measure ("will restore the subsidy" supports "restore the
+  subsidy"), except verbs that name no measure ("would win", "will be", "would lead to");
+- "He vowed to ...": a subject "he", "she" or "they", which the caller resolves to the
+  speaker of the sentences before (`Reading.pronoun`).
 
 Verbs: support for agree to/with, accept, support, back, endorse, approve, welcome,
 favor, pledge/promise/vow/commit to, threaten, warn of, call for, urge, demand, propose,
@@ -72,12 +81,14 @@ _GROUP = (
     r"lawmakers|legislators|leaders|officials|senators|ministers|members|activists|voters|"
     r"governments|negotiators|diplomats|unions|groups"
 )
+# a subject pronoun, resolved by the caller ("He vowed to ...")
+_PRONOUN = r"(?P<pronoun>\b(?:[Hh]e|[Ss]he|[Tt]hey)(?=\s))"
 _NAME = rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w.'’-]*(?:\s+(?:{_GROUP}))?)"
 # an object's words; a title's abbreviation ("Sen. Bernie Sanders") does not end it
-_WORD = r"(?:(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St)\.|[\w'’“”-]+)"
+_WORD = r"(?:(?:Sen|Rep|Gov|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St)\.|[\w'’“”\"-]+)"
 _OBJ = rf"\s+(?P<obj>{_WORD}(?:\s+{_WORD}){{0,11}})"
 _DIRECT = re.compile(
-    rf"{_NAME}{_GAP}\s+(?:(?P<support>{_SUPPORT_VERBS})|(?P<oppose>{_OPPOSE_VERBS})){_OBJ}"
+    rf"(?:{_PRONOUN}|{_NAME}){_GAP}\s+(?:(?P<support>{_SUPPORT_VERBS})|(?P<oppose>{_OPPOSE_VERBS})){_OBJ}"
 )
 # after a comma, or after a quotation that ends in one ('... court," urging Moscow to ...')
 _PARTICIPLE = re.compile(
@@ -89,6 +100,46 @@ _ATTRIBUTIVE = re.compile(
     r"\b(?P<name>[A-Z][\w.]*)-(?P<support>proposed|backed|sponsored|brokered|drafted)"
     r"\s+(?P<obj>[\w'’-]+(?:\s+[\w'’-]+)?)"
 )
+# a reported intention: "<subject> said (on Monday) (that) (if ...) he would (not) <verb> ..."
+_REPORT = (
+    r"(?:said|says|told\s+(?:[A-Z][\w.'’-]*\s+){1,3}|added|announced|insisted|stressed|"
+    r"declared|confirmed|indicated|signaled|signalled|suggested|hinted|wrote|made clear)"
+)
+# "would not", "won't", "will no longer", "would never"; else "would" or "will"
+_MODAL = (
+    r"(?:(?P<neg>(?:would|will)\s+(?:not|never|no\s+longer)|won[’']t|wouldn[’']t)|would|will)"
+    r"(?:\s+(?:also|then|immediately|quickly|personally|certainly|definitely|still))?"
+)
+_ACT = r"(?P<act>[a-z]+(?:\s+(?:to|for|against|of|with|on))?)"
+_INTENT = re.compile(
+    rf"(?:{_PRONOUN}|{_NAME}){_GAP}\s+{_REPORT}(?:\s+(?:on\s+)?{_DAY})?(?:\s+that)?,?"
+    r"(?:\s+(?:if|unless)\s+[^,;.“”\"]{3,120}?,?)?"
+    rf"\s+(?P<self>he|she|it|they)\s+{_MODAL}\s+{_ACT}{_OBJ}"
+)
+# "... but would work with them", "and will restore ...": a second intention of the same subject
+_AND_INTENT = re.compile(rf"\s*,?\s+(?:but|and)\s+{_MODAL}\s+{_ACT}{_OBJ}")
+# verbs of an intention that name no measure: "he would win", "it will be", "would lead to"
+_NO_MEASURE = frozenset(
+    """
+    be have get win lose need like love know see say tell think want try go come do make
+    take happen continue remain stay become let look feel keep seem lead cause mean hurt
+    face end work fight run beat wait hope expect rule
+    """.split()
+)
+# verbs whose object is the measure: "would not consider X" opposes X; "would consider X" is
+# no position yet; "will sign X" supports X, "will not sign X" opposes it
+_WEIGH = frozenset("consider weigh entertain".split())
+_ADOPT = frozenset("sign pass enact ratify implement adopt".split())
+# bodies and groups, who say "it" or "they" of themselves ("the ministry said it would")
+_BODY = re.compile(
+    r"(?:Department|Ministry|Government|Administration|Office|Committee|Board|Council|"
+    r"Commission|Party|Union|Agency|Bank|Court|Congress|Senate|House|Parliament|Kremlin|"
+    rf"Assembly|Cabinet|Company|Group|Post|Times|{_GROUP})$",
+    re.IGNORECASE,
+)
+_SUPPORT_AT = re.compile(rf"(?:{_SUPPORT_VERBS})$")
+_OPPOSE_AT = re.compile(rf"(?:{_OPPOSE_VERBS})$")
+
 # the first of two subjects joined by "and" ("Clinton and Trump have both come out ...")
 _AND_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+and\s+$")
 
@@ -99,6 +150,10 @@ _STOP_AT = re.compile(
     r"might|is|are|was|were|has|have)\b.*",
     re.IGNORECASE,
 )
+_COMPLEMENT = re.compile(
+    r"\s+(for|of|on|into|against|to|with)\s+(.+)", re.IGNORECASE | re.DOTALL
+)
+_TRAILING = frozenset("and or but of to the a an in on for into with against".split())
 GENERIC = frozenset(
     """
     the a an its their his her this that proposal proposals plan plans deal agreement idea
@@ -108,16 +163,27 @@ GENERIC = frozenset(
 _WORDS = re.compile(r"[^\W\d_][\w'-]*")
 
 
-def object_phrase(raw: str) -> str | None:
+def object_phrase(raw: str, complement: bool = False) -> str | None:
     """The proposal a verb's object names: `raw` cut where a new clause or a prepositional
     tail begins, determiners and trailing joining words left out; None for a passive
-    ("backed by ...") or an object made only of generic words ("the proposal")."""
+    ("backed by ...") or an object made only of generic words ("the proposal"). With
+    `complement`, an object of one word keeps the phrase its preposition begins, up to
+    the next cut or a day's name: "an explanation for the minister's letter to the
+    council" rather than "explanation"."""
     if re.match(r"(by|of|for|in|to|above|with|from)\b", raw, re.IGNORECASE):
         return None  # "backed by ...": passive, no object
     words = _STOP_AT.sub("", raw).split()
+    if complement and len([w for w in words if w.casefold() not in GENERIC]) == 1:
+        kept = re.match(r"\s*" + r"\s+".join(map(re.escape, words)), raw)
+        tail = kept and _COMPLEMENT.match(raw, kept.end())
+        if tail is not None:
+            rest = _STOP_AT.sub("", tail.group(2))
+            rest = re.split(rf"(?:^|\s+)(?:{_DAY}|{_MONTH})\b", rest)[0]
+            if rest.strip():  # not "on March 11": a date is no complement
+                words += [tail.group(1), *rest.split()]
     while words and words[0].casefold() in GENERIC - {"proposal", "plan", "deal"}:
         words = words[1:]  # determiners
-    while words and words[-1].casefold() in ("and", "or", "but", "of", "to", "the", "a"):
+    while words and words[-1].casefold() in _TRAILING:
         words = words[:-1]  # "a no-fly zone and": cut at the next phrase
     name = " ".join(words).strip(" ,.;:'\"“”‘’")
     if name and any(w.casefold() not in GENERIC for w in _WORDS.findall(name)):
@@ -158,13 +224,17 @@ def _whole_object(verb: str, target: str) -> bool:
 class Reading:
     """One position read off a sentence. `names`: the subjects as written (two for
     "Clinton and Trump"), none for a participle (its subject is the sentence's speaker);
-    `target`: the object phrase, a span of the text at `target_start`."""
+    `target`: the object phrase, a span of the text at `target_start`; `pronoun`: the
+    subject pronoun ("he") when the subject is one, for the caller to resolve; `clause`:
+    whether the position is the verb of a clause, not a modifier of a noun."""
 
     names: tuple[str, ...]
     position: Position
     verb: str
     target: str
     target_start: int
+    pronoun: str | None = None
+    clause: bool = True  # False for an attributive "US-proposed ceasefire"
 
 
 def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
@@ -173,25 +243,106 @@ def read_positions(text: str, sentence: tuple[int, int]) -> list[Reading]:
     out: list[Reading] = []
     for pattern in (_DIRECT, _PARTICIPLE, _ATTRIBUTIVE):
         for m in pattern.finditer(text, start, end):
-            names: tuple[str, ...] = ()
-            if "name" in pattern.groupindex:
-                name = speaker_name(m.group("name"), text)
-                if name is None:
-                    continue
-                first = _AND_BEFORE.search(text, start, m.start("name"))
-                other = first and speaker_name(first.group(1), text)
-                names = (other, name) if other else (name,)
-            target = object_phrase(m.group("obj"))
+            subject = _subject(m, text, start)
+            if subject is None:
+                continue
+            target = object_phrase(m.group("obj"), complement=True)
             support, oppose = m.groupdict().get("support"), m.groupdict().get("oppose")
             verb = support or oppose or ""
             if target is None or not _whole_object(verb, target):
                 continue
             position: Position = "support" if support else "oppose"
-            words = r"\s+".join(map(re.escape, target.split()))
-            at = re.compile(words).search(text, m.start("obj"))
+            at = _span_of(text, target, m.start("obj"))
             if at is not None:
-                out.append(Reading(names, position, verb, at.group(), at.start()))
-    return out
+                clause = pattern is not _ATTRIBUTIVE
+                out.append(Reading(subject[0], position, verb, *at, subject[1], clause))
+    for m in _INTENT.finditer(text, start, end):
+        subject = _subject(m, text, start)
+        if subject is None or not _own_pronoun(m.group("self"), subject):
+            continue
+        intents = [m]
+        more = _AND_INTENT.search(text, m.end("act"), end)
+        if more is not None and not re.search(r"[.;:!?]", text[m.end("act") : more.start()]):
+            intents.append(more)
+        for i in intents:
+            reading = _intent(text, i, subject)
+            if reading is not None:
+                out.append(reading)
+    # "Berg said she would support X": the intention's reading, not a second one of "she"
+    named = {r.target_start for r in out if r.names}
+    return [r for r in out if r.names or r.target_start not in named]
 
 
-__all__ = ["GENERIC", "Reading", "object_phrase", "read_positions", "speaker_name"]
+def _subject(m: re.Match[str], text: str, start: int) -> tuple[tuple[str, ...], str | None] | None:
+    """The names of a match's subject (two for "Clinton and Trump"), or its pronoun; no
+    name for a participle (its subject is the sentence's speaker); None when the words
+    before the verb name no one."""
+    groups = m.groupdict()
+    if groups.get("pronoun"):
+        return (), groups["pronoun"].casefold()
+    if "name" not in groups:
+        return (), None
+    name = speaker_name(m.group("name"), text)
+    if name is None:
+        return None
+    first = _AND_BEFORE.search(text, start, m.start("name"))
+    other = first and speaker_name(first.group(1), text)
+    return ((other, name) if other else (name,)), None
+
+
+def _own_pronoun(pronoun: str, subject: tuple[tuple[str, ...], str | None]) -> bool:
+    """Is the pronoun after "said" the subject's own: the same pronoun ("He said he
+    would"), "he"/"she" of a person, "it"/"they" of a body or a group?"""
+    names, said_by = subject
+    if said_by is not None:
+        return pronoun == said_by
+    if len(names) != 1:
+        return pronoun == "they"
+    return is_body(names[0]) == (pronoun in ("it", "they"))
+
+
+def is_body(name: str) -> bool:
+    """Is the name a body or a group, which says "it" or "they" of itself ("the US", "the
+    Education Ministry", "Democratic lawmakers"), not a person?"""
+    return name.casefold() in ALIASES or _BODY.search(name) is not None
+
+
+def _intent(
+    text: str, m: re.Match[str], subject: tuple[tuple[str, ...], str | None]
+) -> Reading | None:
+    """The position an intention states ("would not consider X", "will restore X")."""
+    act, negated = m.group("act"), bool(m.group("neg"))
+    verb = act.split()[0]
+    obj = object_phrase(m.group("obj"), complement=True)
+    if obj is None or verb in _NO_MEASURE or re.match(r"(?:or|and|nor)\b", m.group("obj").strip()):
+        # "would renegotiate or withdraw from ...": the act is one of two, its object unread
+        return None
+    if re.fullmatch(_SUPPORT_VERBS, act) or re.fullmatch(_SUPPORT_VERBS, verb):
+        position: Position = "oppose" if negated else "support"
+        at = _span_of(text, obj, m.start("obj"))
+    elif re.fullmatch(_OPPOSE_VERBS, act) or re.fullmatch(_OPPOSE_VERBS, verb):
+        if negated:
+            return None  # "would not block X" is no support of X
+        position, at = "oppose", _span_of(text, obj, m.start("obj"))
+    elif verb in _WEIGH or verb in _ADOPT:
+        if verb in _WEIGH and not negated:
+            return None  # "would consider X": not yet a position
+        position = "oppose" if negated else "support"
+        at = _span_of(text, obj, m.start("obj"))
+    else:  # the act is the measure: "will restore the subsidy"
+        position = "oppose" if negated else "support"
+        found = _span_of(text, obj, m.start("obj"))
+        at = found and (text[m.start("act") : found[1] + len(found[0])], m.start("act"))
+    if at is None or not _whole_object(act, at[0]):
+        return None
+    return Reading(subject[0], position, act, at[0], at[1], subject[1])
+
+
+def _span_of(text: str, phrase: str, at: int) -> tuple[str, int] | None:
+    """`phrase` as written in the text from `at` on (its spaces may be any whitespace)."""
+    words = r"\s+".join(map(re.escape, phrase.split()))
+    found = re.compile(words).search(text, at)
+    return (found.group(), found.start()) if found is not None else None
+
+
+__all__ = ["GENERIC", "Reading", "is_body", "object_phrase", "read_positions", "speaker_name"]
