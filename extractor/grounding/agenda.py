@@ -485,8 +485,8 @@ def read_stances(
     speaker named before it, in the sentence or up to LOOKBACK characters before it); the
     target is the agenda item the object shares a content word with, so that it merges
     with the model's stances on it, else the object's own words when they name a proposal
-    (`target_problem`). Also
-    returned: the canonical names of the subjects of the sentence's position verbs."""
+    (`target_problem`). Also returned: the canonical names of the subjects of the
+    sentence's position verbs (not of an attributive "US-proposed")."""
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     stances: dict[tuple[str, str], Stance] = {}

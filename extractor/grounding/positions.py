@@ -137,8 +137,6 @@ _BODY = re.compile(
     rf"Assembly|Cabinet|Company|Group|Post|Times|{_GROUP})$",
     re.IGNORECASE,
 )
-_SUPPORT_AT = re.compile(rf"(?:{_SUPPORT_VERBS})$")
-_OPPOSE_AT = re.compile(rf"(?:{_OPPOSE_VERBS})$")
 
 # the first of two subjects joined by "and" ("Clinton and Trump have both come out ...")
 _AND_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s+and\s+$")
@@ -150,9 +148,7 @@ _STOP_AT = re.compile(
     r"might|is|are|was|were|has|have)\b.*",
     re.IGNORECASE,
 )
-_COMPLEMENT = re.compile(
-    r"\s+(for|of|on|into|against|to|with)\s+(.+)", re.IGNORECASE | re.DOTALL
-)
+_COMPLEMENT = re.compile(r"\s+(for|of|on|into|against|to|with)\s+(.+)", re.IGNORECASE | re.DOTALL)
 _TRAILING = frozenset("and or but of to the a an in on for into with against".split())
 GENERIC = frozenset(
     """
