@@ -410,6 +410,17 @@ def ground_statements(
                     f"no word of the sentence says {item.position}",
                 ),
                 (
+                    is_event(item.about),
+                    f"{item.about!r} names an event, not a proposal",
+                ),
+                (
+                    position_shows(item.position, ev.quote)
+                    and _mentions(ev.quote, item.about)
+                    and not position_near(item.position, ev.quote, item.about),
+                    f"no word within {NEAR_WORDS} words of its mention of {item.about!r} "
+                    f"says {item.position}",
+                ),
+                (
                     actor(text, who.name, "other", sentence, strict=True) is None,
                     "the sentence itself does not name its actor",
                 ),
@@ -506,7 +517,12 @@ def read_stances(
                 continue
             why = target_problem(text, r.target, (*actors, who.name))
             label = f"read stance ({who.name!r} {r.position} {r.target!r}) at {start}"
-            if _drop(out, label, (why is not None, why or "")):
+            if _drop(
+                out,
+                label,
+                (why is not None, why or ""),
+                (is_event(r.target), f"{r.target!r} names an event, not a proposal"),
+            ):
                 continue
             target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
             if r.clause:
@@ -747,6 +763,46 @@ def position_shows(position: Position, sentence: str) -> bool:
     if position == "oppose":
         return _OPPOSE.search(sentence) is not None
     return re.search(r"\b(if|unless|only|provided|as long as)\b", sentence, re.I) is not None
+
+
+# what happens rather than what is proposed: a model files commentary on a debate as
+# "support 'Vegas debate'"; one supports holding an election, not "the election"
+_EVENTS = frozenset(
+    "debate debates election elections speech speeches interview interviews rally rallies "
+    "conference hearing broadcast".split()
+)
+
+
+def is_event(target: str) -> bool:
+    """Is the target's last word an event ("the Vegas debate", "presidential election")?"""
+    words = _WORDS.findall(target)
+    return bool(words) and words[-1].casefold() in _EVENTS
+
+
+NEAR_WORDS = 12  # how far a position's word may stand from the proposal's mention
+
+
+def position_near(position: Position, sentence: str, target: str) -> bool:
+    """Does a word of the position stand within NEAR_WORDS words of a mention of the target
+    (a content word of it, or "the plan", "this deal")? In a long passage ("Seib: '...
+    the final debate ... his demand that Mexico pay ...'") a position word somewhere and
+    a mention somewhere else say nothing of each other. Checked where the sentence itself
+    mentions the target (a quotation may take its topic from the sentence before).
+    Neutral and unclear positions are not checked here (`position_shows` asks them for a
+    conditional)."""
+    words = _SUPPORT if position == "support" else _OPPOSE if position == "oppose" else None
+    if words is None:
+        return True
+    heads = {w.casefold()[:5] for w in _WORDS.findall(target) if len(w) > 3}
+    heads -= {g[:5] for g in GENERIC}
+    mentions = [m.start() for m in _WORDS.finditer(sentence) if m.group().casefold()[:5] in heads]
+    mentions += [m.start() for m in _REFERS.finditer(sentence)]
+    for cue in words.finditer(sentence):
+        for at in mentions:
+            a, b = sorted((cue.start(), at))
+            if len(sentence[a:b].split()) <= NEAR_WORDS:
+                return True
+    return False
 
 
 def act_of(sentence: str) -> Act:
