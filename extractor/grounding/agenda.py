@@ -164,16 +164,15 @@ def objects(text: str, window: tuple[int, int], complement: bool = False) -> lis
 _WORDS = re.compile(r"[^\W\d_][\w'-]*")
 
 
+def _heads(t: str) -> set[str]:
+    """The content words of a wording, by their first five letters (generic words left out)."""
+    return {w.casefold()[:5] for w in _WORDS.findall(t) if len(w) > 3} - {g[:5] for g in GENERIC}
+
+
 def _shares_subject(a: str, b: str) -> bool:
     """Two wordings that share a content word (by its first five letters) are taken for
     the same proposal: "the ceasefire proposal" and "US-backed ceasefire"."""
-
-    def heads(t: str) -> set[str]:
-        return {w.casefold()[:5] for w in _WORDS.findall(t) if len(w) > 3} - {
-            g[:5] for g in GENERIC
-        }
-
-    return bool(heads(a) & heads(b))
+    return bool(_heads(a) & _heads(b))
 
 
 _SPEAKER = re.compile(
@@ -793,8 +792,7 @@ def position_near(position: Position, sentence: str, target: str) -> bool:
     words = _SUPPORT if position == "support" else _OPPOSE if position == "oppose" else None
     if words is None:
         return True
-    heads = {w.casefold()[:5] for w in _WORDS.findall(target) if len(w) > 3}
-    heads -= {g[:5] for g in GENERIC}
+    heads = _heads(target)
     mentions = [m.start() for m in _WORDS.finditer(sentence) if m.group().casefold()[:5] in heads]
     mentions += [m.start() for m in _REFERS.finditer(sentence)]
     for cue in words.finditer(sentence):
