@@ -11,8 +11,8 @@ Each side first answers a short warm-up article (so both have the shared prompt 
 in their KV cache), then the seed article is timed. Figure: completion tokens per second
 of wall time, prompt processing included. Both sides use the same thread count for
 generation and prompt processing: the embedded server's default, every core this process
-may use (`available_cores()`), and OMP_WAIT_POLICY=PASSIVE unless it is set, as the
-server is started.
+may use (`available_cores()`), and the server's OpenMP waiting (`openmp_waiting`: a short
+spin unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set), as the server is started.
 """
 
 from __future__ import annotations
@@ -21,16 +21,22 @@ import os
 import time
 from pathlib import Path
 
-# OpenMP reads this when libgomp loads, and the pipeline's run loads llama_cpp (and so
+from extractor.backends.embedded import (
+    CONTEXT_TOKENS,
+    available_cores,
+    bundled_gguf,
+    openmp_waiting,
+)
+
+# OpenMP reads these when libgomp loads, and the pipeline's run loads llama_cpp (and so
 # libgomp) in this process before the direct side starts: set here, at import, or the
-# direct side spins between operations while the server sleeps (2.2x apart at 2 threads
-# on a quiet machine; that was the 0.51x and 0.61x of 2026-11-27)
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# two sides wait differently between operations (2.2x apart at 2 threads on a quiet
+# machine; that was the 0.51x and 0.61x of 2026-11-27)
+os.environ.update(openmp_waiting(dict(os.environ)))
 
 from common import Row
 
 from extractor import Extractor
-from extractor.backends.embedded import CONTEXT_TOKENS, available_cores, bundled_gguf
 from extractor.grounding.drafts import ArticleDraft
 from extractor.pipeline.articles import from_text
 from extractor.pipeline.questions import ARTICLE_MAX_TOKENS

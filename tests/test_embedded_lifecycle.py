@@ -86,9 +86,13 @@ def test_server_listens_on_loopback_only_with_every_core(tmp_path: Path) -> None
     """Bound to 127.0.0.1 alone, which holds on any host, whatever its other addresses:
     the kernel lists one listener for the port, on 127.0.0.1 (not 0.0.0.0 or ::), and
     127.0.0.2 (loopback too, so it would answer for a socket bound to every address)
-    refuses the connection while 127.0.0.1 accepts it. It runs a thread per core."""
+    refuses the connection while 127.0.0.1 accepts it. It runs a thread per core, whose
+    OpenMP threads spin briefly before they sleep unless the user said how they wait."""
     cli, server = _start(tmp_path)
     try:
+        environ = Path(f"/proc/{server}/environ").read_bytes().decode().split("\0")
+        if not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & set(os.environ):
+            assert "GOMP_SPINCOUNT=3000" in environ
         args = Path(f"/proc/{server}/cmdline").read_text().split("\0")
         cores = str(len(os.sched_getaffinity(0)))  # llama-cpp-python's default: half of them
         assert args[args.index("--n_threads") + 1] == cores
@@ -212,3 +216,13 @@ def test_server_settings_are_not_taken_from_unrelated_variables(
     env = server_environment()
     assert not {"CACHE", "model", "PORT", "N_CTX", "CONFIG_FILE"} & set(env)
     assert env["EXTRACTOR_UNRELATED"] == "kept" and env["PATH"] == os.environ["PATH"]
+
+
+def test_openmp_waiting_is_the_users_when_set() -> None:
+    """A short spin by default (sleeping at once halved an idle machine's speed, spinning
+    long made a busy one's 3 to 30 times slower); a user's own setting is left alone."""
+    from extractor.backends.embedded import openmp_waiting
+
+    assert openmp_waiting({"PATH": "/bin"}) == {"PATH": "/bin", "GOMP_SPINCOUNT": "3000"}
+    for mine in ({"OMP_WAIT_POLICY": "ACTIVE"}, {"GOMP_SPINCOUNT": "0"}):
+        assert openmp_waiting(mine) == mine

@@ -7,9 +7,11 @@ is killed outright.
 
 Generation and prompt processing use `threads` threads, by default as many as this
 process may run on (llama-cpp-python's own default for generation is half the cores).
-The server runs with OMP_WAIT_POLICY=PASSIVE unless the environment sets it: llama.cpp's
-OpenMP threads otherwise spin between computations, and on a machine whose cores other
-jobs use, 2 threads then generated 3 to 30 times slower than 1 (benchmarks/RESULTS.md).
+The server's OpenMP threads spin for at most GOMP_SPINCOUNT=3000 rounds before they sleep
+(`openmp_waiting`), unless the environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT:
+libgomp's default spin (300,000) made 2 threads generate 3 to 30 times slower than 1 on a
+machine whose cores other jobs use, and sleeping at once (PASSIVE) halved the speed on an
+idle one; the short spin keeps both (benchmarks/RESULTS.md).
 
 A server that dies (SIGILL from a build this CPU cannot run, the kernel's out-of-memory
 killer, a crash) is not a network problem: `crash()` says whether the process has exited
@@ -77,6 +79,17 @@ def server_environment() -> dict[str, str]:
 
     taken = {*ModelSettings.model_fields, *ServerSettings.model_fields, "config_file"}
     return {k: v for k, v in os.environ.items() if k.casefold() not in taken}
+
+
+SPIN_COUNT = "3000"  # spin rounds before an idle OpenMP thread sleeps (RESULTS.md)
+
+
+def openmp_waiting(env: dict[str, str]) -> dict[str, str]:
+    """`env` with a short spin for llama.cpp's OpenMP threads, unless it says how they
+    wait: the user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins."""
+    if "OMP_WAIT_POLICY" in env or "GOMP_SPINCOUNT" in env:
+        return env
+    return {**env, "GOMP_SPINCOUNT": SPIN_COUNT}
 
 
 def _free_port() -> int:
@@ -159,7 +172,7 @@ class EmbeddedServer:
             "--verbose",
             "False",
         ]
-        env = {"OMP_WAIT_POLICY": "PASSIVE", **server_environment()}  # the user's wins
+        env = openmp_waiting(server_environment())
         self._proc = subprocess.Popen(
             cmd,
             env=env,
