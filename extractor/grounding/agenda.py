@@ -232,7 +232,7 @@ _PRONOUN_OPENS = re.compile(r"\W*(He|She|They)\s")  # "He said ..."
 _PRONOUN_SAYS = re.compile(r"[,”\"]\s*(he|she|they)\s+(?:said|says|added|told)\b")
 
 
-def _lookback(text: str, start: int) -> int:
+def _lookback(start: int) -> int:
     return max(0, start - LOOKBACK)
 
 
@@ -243,7 +243,7 @@ def _referred(text: str, sentence: tuple[int, int]) -> Actor | None:
     if m is None:
         return None
     pronoun = m.group(1).casefold()
-    return antecedent(text, (_lookback(text, sentence[0]), m.start()), pronoun)
+    return antecedent(text, (_lookback(sentence[0]), m.start()), pronoun)
 
 
 def _same_actor(text: str, name: str, other: Actor) -> bool:
@@ -398,22 +398,20 @@ def ground_statements(
         if claim is not None and claimant.canonical not in claimed:
             claimed.add(claimant.canonical)
             out.claims.append(claim)
+        shows = item.about != NONE and position_shows(item.position, ev.quote)
         if (
             item.about == NONE
             or speaker is not None
             or _drop(
                 out,
                 f"stance ({who.name!r} {item.position} {item.about!r}) at {start}",
-                (
-                    not position_shows(item.position, ev.quote),
-                    f"no word of the sentence says {item.position}",
-                ),
+                (not shows, f"no word of the sentence says {item.position}"),
                 (
                     is_event(item.about),
                     f"{item.about!r} names an event, not a proposal",
                 ),
                 (
-                    position_shows(item.position, ev.quote)
+                    shows
                     and _mentions(ev.quote, item.about)
                     and not position_near(item.position, ev.quote, item.about),
                     f"no word within {NEAR_WORDS} words of its mention of {item.about!r} "
@@ -507,7 +505,7 @@ def read_stances(
         elif r.pronoun is not None:
             # "Another voter said he backs ...": the subject of "said" or no one
             said = _SAID_BEFORE.search(text, start, r.target_start)
-            back = start if said else _lookback(text, start)
+            back = start if said else _lookback(start)
             subjects = [antecedent(text, (back, r.target_start), r.pronoun)]
         else:
             subjects = [speaker]

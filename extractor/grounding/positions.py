@@ -313,22 +313,18 @@ def _intent(
     if obj is None or verb in _NO_MEASURE or re.match(r"(?:or|and|nor)\b", m.group("obj").strip()):
         # "would renegotiate or withdraw from ...": the act is one of two, its object unread
         return None
+    position: Position = "oppose" if negated else "support"
+    at = _span_of(text, obj, m.start("obj"))
     if re.fullmatch(_SUPPORT_VERBS, act) or re.fullmatch(_SUPPORT_VERBS, verb):
-        position: Position = "oppose" if negated else "support"
-        at = _span_of(text, obj, m.start("obj"))
+        pass  # "will not support X" opposes X
     elif re.fullmatch(_OPPOSE_VERBS, act) or re.fullmatch(_OPPOSE_VERBS, verb):
         if negated:
             return None  # "would not block X" is no support of X
-        position, at = "oppose", _span_of(text, obj, m.start("obj"))
-    elif verb in _WEIGH or verb in _ADOPT:
-        if verb in _WEIGH and not negated:
-            return None  # "would consider X": not yet a position
-        position = "oppose" if negated else "support"
-        at = _span_of(text, obj, m.start("obj"))
-    else:  # the act is the measure: "will restore the subsidy"
-        position = "oppose" if negated else "support"
-        found = _span_of(text, obj, m.start("obj"))
-        at = found and (text[m.start("act") : found[1] + len(found[0])], m.start("act"))
+        position = "oppose"
+    elif verb in _WEIGH and not negated:
+        return None  # "would consider X": not yet a position
+    elif verb not in _WEIGH and verb not in _ADOPT:  # the act is the measure: "will restore X"
+        at = at and (text[m.start("act") : at[1] + len(at[0])], m.start("act"))
     if at is None or not _whole_object(act, at[0]):
         return None
     return Reading(subject[0], position, act, at[0], at[1], subject[1])
