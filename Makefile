@@ -40,11 +40,12 @@ $(LLAMA_WHEEL):
 
 llama-wheel: $(LLAMA_WHEEL)
 
-$(STAMP): pyproject.toml $(LLAMA_WHEEL)
+$(STAMP): pyproject.toml requirements/en-pipeline.txt $(LLAMA_WHEEL)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(BIN)/python -m pip install --quiet -e '.[local,test]' 'llama-cpp-python[server]==$(LLAMA_VERSION)'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/en-pipeline.txt
 	cp $(WHEELHOUSE)/CMAKE_ARGS $(VENV)/.llama-cmake-args
 	touch $(STAMP)
 
@@ -72,13 +73,15 @@ record: $(STAMP)
 	$(BIN)/python -m pytest tests/test_cassettes.py tests/test_batch_e2e.py --record-mode=rewrite -s
 	$(MAKE) fixtures
 
-## Rewrite tests/fixtures/review (the expected records of the cassette tests) from what the
+## Rewrite tests/fixtures/review and tests/fixtures/timeline/expected.jsonl (the expected
+## records of the cassette tests) from what the
 ## pipeline makes of the recorded answers now. The first pytest fails on any difference:
 ## that is the point, its runs are then accepted.
 fixtures: $(STAMP)
 	-$(BIN)/python -m pytest -q tests/test_review_fixtures.py
 	$(BIN)/extractor review test-artifacts/review/*.jsonl --against tests/fixtures/review --update; \
 	  test $$? -le 1
+	cd tests && ../$(BIN)/python timeline_fixture.py
 	$(BIN)/python -m pytest -q tests/test_review_fixtures.py tests/test_cassettes.py
 
 ## The throughput benchmark (about 6 minutes; not a test): prints the table and writes

@@ -55,8 +55,10 @@ from extractor.evaluation.gold import GoldArticle, load_gold
 from extractor.evaluation.polnear import evaluate_polnear
 from extractor.pipeline import articles as article_io
 from extractor.pipeline.articles import Article
-from extractor.pipeline.questions import Strategy
-from extractor.schemas import ArticleResult
+from extractor.pipeline.parsed import Reading, with_parse
+from extractor.pipeline.questions import Records, Strategy
+from extractor.pipeline.run import article_result
+from extractor.schemas import ArticleResult, Usage
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -64,6 +66,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "quality"
 GOLD = [ROOT / "tests/fixtures/seed.gold.jsonl", ROOT / "tests/fixtures/gold"]
 POLNEAR = ROOT.parent / "shared/benchmarks/polnear-test"
 SYSTEMS = "agenda,sentences,article,langextract"
+# `parse`: the stances the parse reads (extractor.reading), no model at all.
+THRESHOLDS = (0.0, 0.5, 0.7, 0.9)  # an `agenda` run is also scored at each of these
 
 
 @dataclass
@@ -115,7 +119,11 @@ def run_ours(
 ) -> Run:
     run = Run(strategy)
     with Extractor(
-        gguf=gguf, strategy=typing.cast(Strategy, strategy), cache=cache, timeout=timeout
+        gguf=gguf,
+        strategy=typing.cast(Strategy, strategy),
+        cache=cache,
+        timeout=timeout,
+        min_confidence=0.0,  # every stance; `at_threshold` scores the thresholds
     ) as ex:
         for article in items:
             started = time.perf_counter()
@@ -136,6 +144,36 @@ def run_ours(
             run.seconds.append(seconds)
             _progress(strategy, article, result, seconds)
     return run
+
+
+def run_parse(items: list[Article]) -> Run:
+    """The parse's stances alone: no model, no claims."""
+    run = Run("parse")
+    reading = Reading(parse=True)
+    for article in items:
+        started = time.perf_counter()
+        records = with_parse(reading, article.text, Records(stances=[], claims=[], warnings=[]))
+        seconds = time.perf_counter() - started
+        result = article_result(article, records, Usage(), None, "none", "agenda", "parse")
+        run.results.append(result)
+        run.seconds.append(seconds)
+        _progress("parse", article, result, seconds)
+    return run
+
+
+def at_threshold(run: Run, threshold: float) -> Run:
+    """`run` with only the stances of confidence `threshold` or more."""
+    out = Run(
+        f"{run.system} >={threshold:.1f}",
+        seconds=run.seconds,
+        cached=run.cached,
+        unmeasured=run.unmeasured,
+    )
+    for r in run.results:
+        out.results.append(
+            r.model_copy(update={"stances": [s for s in r.stances if s.confidence >= threshold]})
+        )
+    return out
 
 
 def run_langextract(
@@ -358,6 +396,8 @@ def version(package: str) -> str:
 
 def known(system: str, lx_python: Path) -> str | None:
     """Why this system cannot run here, or None when it can."""
+    if system == "parse":
+        return None
     if system == "langextract":
         if not lx_python.is_file():
             return f"no LangExtract venv at {lx_python} (`make quality` creates .venv-bench)"
@@ -459,9 +499,14 @@ def main() -> int:
             run = run_langextract(
                 Path(args.langextract_python), items, gguf, gguf_sha, args.timeout
             )
+        elif system == "parse":
+            run = run_parse(items)
         else:
             run = run_ours(system, items, gguf, Path(args.cache), args.timeout, ledger, gguf_sha)
-        rows.append(score(run, pairs, Path(args.polnear)))
+        if system in ("agenda", "parse"):  # every stance kept, scored at each threshold
+            rows += [score(at_threshold(run, t), pairs, Path(args.polnear)) for t in THRESHOLDS]
+        else:
+            rows.append(score(run, pairs, Path(args.polnear)))
         notes.append(_note(run))
     took = time.perf_counter() - started
     if not rows:

@@ -24,9 +24,12 @@ from extractor.backends.speedups import remember_async_validator_check
 from extractor.errors import ConfigError, ExtractorError, ModelCrashed
 from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
+from extractor.pipeline.parsed import DEFAULT_MIN_CONFIDENCE, Reading
 from extractor.pipeline.prompts import Prompts
 from extractor.pipeline.questions import Progress, Question, Records, Strategy, chunk_budget
 from extractor.pipeline.run import Plan, aextract_records, article_result, extract_records
+from extractor.reading.parse import check as check_pipeline
+from extractor.reading.parse import pipeline_name
 from extractor.runtime import costs
 from extractor.runtime.asking import Asker
 from extractor.runtime.attempt import Attempt
@@ -59,6 +62,10 @@ class Extractor:
     OPENAI_API_KEY (the environment is never changed). `threads`: the embedded server's
     threads for generation and prompt processing (default: every core this process may
     use).
+    `pipeline`: the spaCy pipeline the `agenda` strategy reads stances from (an installed
+    package or a path; default $EXTRACTOR_PIPELINE, else English `en_core_web_sm`).
+    `min_confidence`: stances below it are left out (see `extractor.schemas.CONFIDENCE`;
+    default 0.5 for `agenda`, which leaves out what the model alone found, else 0).
     """
 
     def __init__(
@@ -80,7 +87,11 @@ class Extractor:
         concurrency: int | None = None,
         api_key: str | None = None,
         threads: int | None = None,
+        pipeline: str | None = None,
+        min_confidence: float | None = None,
     ) -> None:
+        if min_confidence is not None and not 0 <= min_confidence <= 1:
+            raise ConfigError(f"--min-confidence {min_confidence}: use a number from 0 to 1.")
         if concurrency is not None and concurrency < 1:
             raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
         if threads is not None and threads < 1:
@@ -118,13 +129,31 @@ class Extractor:
             self.prompts, self.strategy, self.context_tokens, chunk_tokens, context_sentences
         )
         self.overlap_tokens = max(50, self.chunk_tokens // 10)
-        self.plan = Plan(
-            self.strategy, self.prompts, self.chunk_tokens, self.overlap_tokens, context_sentences
+        reads = self.strategy == "agenda"
+        self.reading = Reading(
+            parse=reads,
+            pipeline=pipeline or pipeline_name(),
+            min_confidence=(
+                min_confidence
+                if min_confidence is not None
+                else (DEFAULT_MIN_CONFIDENCE if reads else 0.0)
+            ),
         )
-        self._shape = {  # what, besides the identity, decides an article's questions
+        if reads:
+            check_pipeline(self.reading.pipeline)
+        self.plan = Plan(
+            self.strategy,
+            self.prompts,
+            self.chunk_tokens,
+            self.overlap_tokens,
+            context_sentences,
+            self.reading,
+        )
+        self._shape = {  # what, besides the identity, decides an article's records
             "chunk_tokens": self.chunk_tokens,
             "overlap_tokens": self.overlap_tokens,
             "context_sentences": context_sentences,
+            "reading": self.reading.key(),
         }
         self.concurrency = concurrency or 1
         self._own_cache = isinstance(cache, str | Path)
@@ -335,6 +364,8 @@ def extract(
     cache: Cache | str | Path | None = None,
     api_key: str | None = None,
     threads: int | None = None,
+    pipeline: str | None = None,
+    min_confidence: float | None = None,
 ) -> ArticleResult:
     """Extract grounded stances, conditions and claims from one article's text (the
     options are Extractor's)."""
@@ -354,5 +385,7 @@ def extract(
         cache=cache,
         api_key=api_key,
         threads=threads,
+        pipeline=pipeline,
+        min_confidence=min_confidence,
     ) as ex:
         return ex.extract(text)

@@ -19,6 +19,12 @@ ActorKind = Literal["person", "government", "state", "organization", "group", "o
 ConditionKind = Literal["precondition", "demand", "guarantee", "reciprocal", "timing", "other"]
 Attribution = Literal["direct", "indirect", "mixed"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
+ReadBy = Literal["parse", "parse+model", "model"]
+
+# A stance's confidence by what found it ("hedged": read by the parse under a hedge and
+# without a condition, such as "would support" or "is unlikely to accept"). Measured per
+# level in benchmarks/QUALITY.md; the agenda strategy's default threshold is 0.5.
+CONFIDENCE: dict[str, float] = {"parse+model": 0.9, "parse": 0.7, "hedged": 0.4, "model": 0.3}
 
 
 class _Record(BaseModel):
@@ -64,6 +70,16 @@ class Stance(_Record):
         default_factory=list, description="Conditions attached; a conditional yes has some."
     )
     evidence: list[Evidence] = Field(min_length=1, description="Where the article says so.")
+    read_by: ReadBy = Field(
+        default="model",
+        description="What found the stance: the parse of its sentence, the model, or both.",
+    )
+    confidence: float = Field(
+        default=CONFIDENCE["model"],
+        ge=0,
+        le=1,
+        description="How far to trust it, from what found it (see CONFIDENCE).",
+    )
 
 
 class Claim(_Record):

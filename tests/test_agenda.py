@@ -19,7 +19,6 @@ from extractor.grounding.agenda import (
     ground_agenda,
     ground_statements,
     objects,
-    position_shows,
     resolve_conflicts,
     speakers,
     statement_model,
@@ -256,21 +255,6 @@ def test_conflicting_positions_keep_the_best_supported_one() -> None:
     assert len(warnings) == 1 and "oppose" in warnings[0] and "(2 vs 1)" in warnings[0]
 
 
-@pytest.mark.parametrize(
-    ("position", "sentence", "shows"),
-    [
-        ("support", "The minister agreed to the plan.", True),
-        ("support", "The minister spoke about the plan.", False),
-        ("oppose", "The union rejected the plan.", True),
-        ("oppose", "The union met the mayor.", False),
-        ("neutral", "Officials discussed the plan.", False),
-        ("neutral", "Officials will decide only if the budget passes.", True),
-    ],
-)
-def test_a_position_must_show_in_the_words(position: str, sentence: str, shows: bool) -> None:
-    assert position_shows(position, sentence) is shows  # type: ignore[arg-type]
-
-
 def _run(server: FakeServer, texts: list[str], concurrency: int) -> list[dict[str, object]]:
     async def go() -> list[dict[str, object]]:
         async with Extractor(
@@ -383,34 +367,3 @@ def test_a_failed_chunk_cancels_the_others_requests() -> None:
         kind, after = asyncio.run(go(server.base_url))
     assert kind == "refused"
     assert after == 0
-
-
-def test_a_position_word_must_stand_near_the_proposals_mention() -> None:
-    from extractor.grounding.agenda import position_near
-
-    # made up: a long quoted passage with a mention of the plan and, far from it, "backs"
-    far = (
-        'Ines Berg, Harbor Times: "The tram extension came up late in the evening, after '
-        "an hour of talk about parking, weather, the new library, the school calendar and "
-        'the price of coffee, and the audience clearly backs the mayor."'
-    )
-    near = "Ines Berg said the council backs the tram extension."
-    assert position_shows("support", far) and not position_near("support", far, "tram extension")
-    assert position_near("support", near, "tram extension")
-    assert position_near("neutral", far, "tram extension")  # not checked here
-
-
-def test_a_models_stance_on_an_event_is_dropped() -> None:
-    from extractor.grounding.agenda import is_event
-
-    assert is_event("Vegas debate") and is_event("the presidential election")
-    assert not is_event("election reform") and not is_event("tram extension")
-    text = "Jonas Weber backs the final debate, he said."
-    agenda = Agenda(("final debate",), ("Jonas Weber",))
-    answer = statement_model(agenda).model_validate(
-        {"items": [{"who": "Jonas Weber", "about": "final debate", "position": "support"}]}
-    )
-    whole = (0, len(text))
-    found = ground_statements(answer, text, whole, window=whole, around=whole, actors=agenda.actors)
-    assert found.stances == []
-    assert any("names an event, not a proposal" in w for w in found.warnings)

@@ -74,9 +74,10 @@ def test_cached_records_depend_on_every_grounding_and_pipeline_module() -> None:
     # records after it changed
     root = Path(__file__).resolve().parents[1] / "extractor"
     hashed = set(record_code_files())
-    for package in ("grounding", "pipeline"):
+    for package in ("grounding", "pipeline", "reading"):
         for module in (root / package).glob("*.py"):
             assert module in hashed, module
+    assert root / "reading" / "data" / "stances_en.json" in hashed
     assert root / "schemas.py" in hashed
 
 

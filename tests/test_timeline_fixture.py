@@ -35,7 +35,9 @@ from extractor.results.jsonl import load_run
 from extractor.schemas import ArticleResult
 from extractor.timeline import build_timeline
 
-FLOORS = {"stances": 10, "rows": 4, "dated points": 10, "flags": 5}  # the recording of 2026-11-27
+# What the replay of the recording of 2026-11-27 gives since the stances are read from the
+# parse (2026-12-03; the model's stances alone fall below the default confidence).
+FLOORS = {"stances": 8, "rows": 4, "dated points": 8, "flags": 3}
 
 
 def _recorded(record_mode: str) -> list[ArticleResult]:

@@ -69,6 +69,18 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
         "sentence against them; article: one call per article/chunk; sentences: one open "
         "call per sentence (default: agenda for the embedded model, article otherwise)",
     )
+    ex.add_argument(
+        "--pipeline",
+        help="spaCy pipeline the agenda strategy reads stances from: an installed package "
+        "or a path (default: $EXTRACTOR_PIPELINE, else English en_core_web_sm)",
+    )
+    ex.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="X",
+        help="leave out stances below this confidence (0-1; parse and model agreeing 0.9, "
+        "parse 0.7, hedged parse 0.4, model only 0.3; default 0.5 for agenda, else 0)",
+    )
     ex.add_argument("--gguf", help="run this local GGUF model on the embedded server instead")
     add_threads_argument(ex)
     ex.add_argument("--prompts", help="directory of prompt templates overriding the built-in ones")
@@ -179,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
         cache=None if args.no_cache else (args.cache or default_path()),
         concurrency=args.concurrency,
         threads=args.threads,
+        pipeline=args.pipeline,
+        min_confidence=args.min_confidence,
     ) as extractor:
         # a dry run only looks at what an earlier run wrote; a real one tidies it up first
         done, dropped = (

@@ -35,13 +35,7 @@ from extractor.grounding.checks import is_an_actor, target_problem
 from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
-from extractor.grounding.positions import (
-    GENERIC,
-    is_body,
-    object_phrase,
-    read_positions,
-    speaker_name,
-)
+from extractor.grounding.phrases import GENERIC, is_body, object_phrase, speaker_name
 from extractor.grounding.records import Grounded, _drop, actor, attribution_of, evidence
 from extractor.schemas import (
     Act,
@@ -358,18 +352,15 @@ def ground_statements(
     """Records from one sentence's answer. Evidence: the sentence. The actor must be named
     in the sentence, or, when the sentence names none of the `actors` ("He said ..."), in
     the sentences before it (`window`): enough for a claim. A stance asks more: its actor
-    named in the sentence itself, its position shown in the sentence's words
-    (`position_shows`); a condition must be found in the sentence or the ones beside
-    it (`around`). A sentence that reports speech gives its speaker a claim, whose content
-    is the sentence's own words (`claim_of`). Positions the sentence states in so many
-    words ("the US pledged to restore aid") are read off it (`read_stances`); where the
-    model's answer files the same actor under the same item, the words' reading stands."""
+    named in the sentence itself and its item mentioned there; a condition must be found
+    in the sentence or the ones beside it (`around`). A sentence that reports speech gives
+    its speaker a claim, whose content is the sentence's own words (`claim_of`). No word
+    list judges the model's position: its stances are marked as the model's, and the
+    pipeline joins them with what the parse reads (extractor.grounding.confidence)."""
     start, end = sentence
     ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
     out = Grounded([], [], [])
     spoken = sentence_speaker(text, sentence)
-    read, subjects = read_stances(text, sentence, window, around, actors, proposals, spoken, out)
-    by_words = {(s.actor.canonical, s.target): s for s in read}
     named = [a for a in actors if actor(text, a, "other", sentence, strict=True)]
     claimed: set[str] = set()
     referred = _referred(text, sentence) if not named else None
@@ -398,25 +389,12 @@ def ground_statements(
         if claim is not None and claimant.canonical not in claimed:
             claimed.add(claimant.canonical)
             out.claims.append(claim)
-        shows = item.about != NONE and position_shows(item.position, ev.quote)
         if (
             item.about == NONE
             or speaker is not None
             or _drop(
                 out,
                 f"stance ({who.name!r} {item.position} {item.about!r}) at {start}",
-                (not shows, f"no word of the sentence says {item.position}"),
-                (
-                    is_event(item.about),
-                    f"{item.about!r} names an event, not a proposal",
-                ),
-                (
-                    shows
-                    and _mentions(ev.quote, item.about)
-                    and not position_near(item.position, ev.quote, item.about),
-                    f"no word within {NEAR_WORDS} words of its mention of {item.about!r} "
-                    f"says {item.position}",
-                ),
                 (
                     actor(text, who.name, "other", sentence, strict=True) is None,
                     "the sentence itself does not name its actor",
@@ -432,34 +410,6 @@ def ground_statements(
             )
         ):
             continue
-        if subjects and who.canonical not in subjects:
-            # "Marsh said that Valdoria backs the plan if ...": the position is Valdoria's;
-            # the conditions the model gave Marsh go to Valdoria's stance on the same item
-            owners = [r for r in read if r.target == item.about]
-            given = f"; its conditions go to {owners[0].actor.name!r}" if len(owners) == 1 else ""
-            out.warnings.append(
-                f"dropped stance ({who.name!r} {item.position} {item.about!r}) at {start}: the "
-                f"sentence's position verbs are those of {', '.join(sorted(subjects))}{given}"
-            )
-            if len(owners) == 1:
-                owner = owners[0].actor
-                asked = _conditions(
-                    item.conditions, item.about, owner, text, sentence, around, actors, out
-                )
-                owners[0].conditions = _join_conditions(owners[0].conditions, asked)
-            continue
-        if (read_it := by_words.get((who.canonical, item.about))) is not None:
-            # the words' reading stands; the model's grounded conditions join it
-            if read_it.position != item.position:
-                out.warnings.append(
-                    f"stance ({who.name!r} {item.position} {item.about!r}) at {start}: the "
-                    f"sentence's words say {read_it.position}, which stands"
-                )
-            asked = _conditions(
-                item.conditions, item.about, who, text, sentence, around, actors, out
-            )
-            read_it.conditions = _join_conditions(read_it.conditions, asked)
-            continue
         conditions = _conditions(
             item.conditions, item.about, who, text, sentence, around, actors, out
         )
@@ -473,68 +423,7 @@ def ground_statements(
                 evidence=[ev],
             )
         )
-    out.stances.extend(read)
     return out
-
-
-def read_stances(
-    text: str,
-    sentence: tuple[int, int],
-    window: tuple[int, int],
-    around: tuple[int, int],
-    actors: tuple[str, ...],
-    proposals: tuple[str, ...],
-    speaker: Actor | None,
-    out: Grounded,
-) -> tuple[list[Stance], set[str]]:
-    """Stances from the positions the sentence states in so many words
-    (`extractor.grounding.positions`): the subject must be named in the sentence (or, for
-    ", urging ...", be the sentence's one `speaker`; for "he", "she" or "they", the last
-    speaker named before it, in the sentence or up to LOOKBACK characters before it); the
-    target is the agenda item the object shares a content word with, so that it merges
-    with the model's stances on it, else the object's own words when they name a proposal
-    (`target_problem`). Also returned: the canonical names of the subjects of the
-    sentence's position verbs (not of an attributive "US-proposed")."""
-    start, end = sentence
-    ev = Evidence(quote=text[start:end], start=start, end=end, match="exact")
-    stances: dict[tuple[str, str], Stance] = {}
-    subjects_of_verbs: set[str] = set()
-    for r in read_positions(text, sentence):
-        if r.names:
-            subjects = [actor(text, n, "other", sentence, strict=True) for n in r.names]
-        elif r.pronoun is not None:
-            # "Another voter said he backs ...": the subject of "said" or no one
-            said = _SAID_BEFORE.search(text, start, r.target_start)
-            back = start if said else _lookback(start)
-            subjects = [antecedent(text, (back, r.target_start), r.pronoun)]
-        else:
-            subjects = [speaker]
-        for who in subjects:
-            if who is None:
-                continue
-            why = target_problem(text, r.target, (*actors, who.name))
-            label = f"read stance ({who.name!r} {r.position} {r.target!r}) at {start}"
-            if _drop(
-                out,
-                label,
-                (why is not None, why or ""),
-                (is_event(r.target), f"{r.target!r} names an event, not a proposal"),
-            ):
-                continue
-            target = next((p for p in proposals if _shares_subject(r.target, p)), r.target)
-            if r.clause:
-                subjects_of_verbs.add(who.canonical)
-            if (who.canonical, target) in stances:
-                continue
-            stances[who.canonical, target] = Stance(
-                actor=who,
-                target=target,
-                position=r.position,
-                act=act_of(r.verb),
-                conditions=_conditions([], target, who, text, sentence, around, actors, out),
-                evidence=[ev],
-            )
-    return list(stances.values()), subjects_of_verbs
 
 
 _REFERS = re.compile(
@@ -735,70 +624,6 @@ def claim_of(who: Actor, ev: Evidence) -> Claim | None:
         attribution=attribution_of(sentence),
         evidence=[ev],
     )
-
-
-_SUPPORT = re.compile(
-    r"\b(agree|accept|support|back(s|ed|ing)?\b|endors|welcom|approv|favou?r|pledg|promis|"
-    r"vow|commit|willing|open to|propos|urg|call(s|ed)? (for|on)|demand|warn|threat|insist|"
-    r"want|seek|push|sign|vote[sd]? for|must|need)",
-    re.IGNORECASE,
-)
-_OPPOSE = re.compile(
-    r"\b(reject|oppos|refus|against|criticiz|condemn|dismiss|veto|block|skeptic|doubt|"
-    r"won't|will not|unlikely|scrap)",
-    re.IGNORECASE,
-)
-
-
-def position_shows(position: Position, sentence: str) -> bool:
-    """Does the sentence use a word of this position (support: "agreed", "pledged",
-    "urged"; oppose: "rejected", "refused", "unlikely")? A stance is a reading of the
-    sentence's words; a small model's guess with no such word is dropped. Neutral and
-    unclear positions are kept only with a conditional ("if", "unless", "only")."""
-    if position == "support":
-        return _SUPPORT.search(sentence) is not None
-    if position == "oppose":
-        return _OPPOSE.search(sentence) is not None
-    return re.search(r"\b(if|unless|only|provided|as long as)\b", sentence, re.I) is not None
-
-
-# what happens rather than what is proposed: a model files commentary on a debate as
-# "support 'Vegas debate'"; one supports holding an election, not "the election"
-_EVENTS = frozenset(
-    "debate debates election elections speech speeches interview interviews rally rallies "
-    "conference hearing broadcast".split()
-)
-
-
-def is_event(target: str) -> bool:
-    """Is the target's last word an event ("the Vegas debate", "presidential election")?"""
-    words = _WORDS.findall(target)
-    return bool(words) and words[-1].casefold() in _EVENTS
-
-
-NEAR_WORDS = 12  # how far a position's word may stand from the proposal's mention
-
-
-def position_near(position: Position, sentence: str, target: str) -> bool:
-    """Does a word of the position stand within NEAR_WORDS words of a mention of the target
-    (a content word of it, or "the plan", "this deal")? In a long passage ("Seib: '...
-    the final debate ... his demand that Mexico pay ...'") a position word somewhere and
-    a mention somewhere else say nothing of each other. Checked where the sentence itself
-    mentions the target (a quotation may take its topic from the sentence before).
-    Neutral and unclear positions are not checked here (`position_shows` asks them for a
-    conditional)."""
-    words = _SUPPORT if position == "support" else _OPPOSE if position == "oppose" else None
-    if words is None:
-        return True
-    heads = _heads(target)
-    mentions = [m.start() for m in _WORDS.finditer(sentence) if m.group().casefold()[:5] in heads]
-    mentions += [m.start() for m in _REFERS.finditer(sentence)]
-    for cue in words.finditer(sentence):
-        for at in mentions:
-            a, b = sorted((cue.start(), at))
-            if len(sentence[a:b].split()) <= NEAR_WORDS:
-                return True
-    return False
 
 
 def act_of(sentence: str) -> Act:

@@ -25,8 +25,10 @@ def merge_stances(stances: list[Stance]) -> list[Stance]:
         if same is None:
             merged.append(s.model_copy())  # shallow: merging reassigns lists
             continue
-        same.evidence = _union_evidence(same.evidence, s.evidence)
-        same.conditions = _union_conditions(same.conditions, s.conditions)
+        same.evidence = union_evidence(same.evidence, s.evidence)
+        same.conditions = union_conditions(same.conditions, s.conditions)
+        if s.confidence > same.confidence:  # what found it best speaks for the merged record
+            same.read_by, same.confidence = s.read_by, s.confidence
     return sorted(merged, key=lambda s: s.evidence[0].start)
 
 
@@ -37,7 +39,7 @@ def merge_claims(claims: list[Claim]) -> list[Claim]:
         if same is None:
             merged.append(c.model_copy())
         else:
-            same.evidence = _union_evidence(same.evidence, c.evidence)
+            same.evidence = union_evidence(same.evidence, c.evidence)
     return sorted(merged, key=lambda c: c.evidence[0].start)
 
 
@@ -59,12 +61,12 @@ def _same_claim(a: Claim, b: Claim) -> bool:
     )
 
 
-def _union_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
+def union_evidence(a: list[Evidence], b: list[Evidence]) -> list[Evidence]:
     seen = {(e.start, e.end) for e in a}
     return sorted([*a, *(e for e in b if (e.start, e.end) not in seen)], key=lambda e: e.start)
 
 
-def _union_conditions(a: list[Condition], b: list[Condition]) -> list[Condition]:
+def union_conditions(a: list[Condition], b: list[Condition]) -> list[Condition]:
     out = list(a)
     for c in b:
         spans = {(e.start, e.end) for e in c.evidence}

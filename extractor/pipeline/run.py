@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -30,6 +30,7 @@ from extractor.grounding.drafts import ArticleDraft, SentenceDraft
 from extractor.grounding.merge import merge_claims, merge_stances
 from extractor.grounding.records import Grounded, ground_article, ground_sentence
 from extractor.pipeline.articles import Article
+from extractor.pipeline.parsed import Reading, with_parse
 from extractor.pipeline.prompts import Prompts
 from extractor.pipeline.questions import (
     Progress,
@@ -58,13 +59,15 @@ class Asker(Protocol):
 
 @dataclass(frozen=True)
 class Plan:
-    """How an article is asked about: the strategy, its prompts and the chunking."""
+    """How an article is asked about: the strategy, its prompts and the chunking; and how
+    its parse is read (`reading`)."""
 
     strategy: Strategy
     prompts: Prompts
     chunk_tokens: int
     overlap_tokens: int
     context_sentences: int
+    reading: Reading = field(default_factory=Reading)
 
     def questions(self, text: str, title: str | None) -> list[Question]:
         return questions(
@@ -94,7 +97,7 @@ def extract_records(
         found = answer_agenda(asker, plan.prompts, text, title, **plan._phases(), progress=progress)
     else:
         found = answer_all(asker, plan.questions(text, title), text, progress)
-    return merged(found)
+    return with_parse(plan.reading, text, merged(found))
 
 
 async def aextract_records(
@@ -113,7 +116,7 @@ async def aextract_records(
     else:
         qs = plan.questions(text, title)
         found = await aanswer_all(asker, qs, text, limit, progress)
-    return merged(found)
+    return with_parse(plan.reading, text, merged(found))
 
 
 def known_questions(

@@ -33,8 +33,9 @@ from extractor.errors import ConfigError
 
 ENV = "EXTRACTOR_CACHE"  # a path that overrides the default location
 # the packages and modules whose code turns a model's answers into an article's records:
-# every module of a package counts, so a module added to one is never left out
-RECORD_CODE = ("grounding", "pipeline", "schemas")
+# every module of a package counts, so a module added to one is never left out, and so
+# does the data a package reads (the reading's lexicons)
+RECORD_CODE = ("grounding", "pipeline", "reading", "schemas")
 
 
 def default_path() -> Path:
@@ -62,8 +63,8 @@ def record_code_files() -> list[Path]:
         if spec is None or spec.origin is None:
             continue
         origin = Path(spec.origin)
-        if spec.submodule_search_locations:  # a package: all its modules
-            files += sorted(origin.parent.glob("*.py"))
+        if spec.submodule_search_locations:  # a package: all its modules and data
+            files += sorted(origin.parent.glob("*.py")) + sorted(origin.parent.glob("data/*"))
         else:
             files.append(origin)
     return files

@@ -1,0 +1,51 @@
+"""The parse's part of an article's records: stances read from its dependency parse
+(extractor.reading), joined with the model's (extractor.grounding.confidence), and the
+stances below the confidence threshold left out.
+
+`Reading` says whether the parse is read (the `agenda` strategy: the small local model's
+vote on a position is close to noise, the parse's is not), with which spaCy pipeline, and
+the threshold. Its `key` is part of the results cache's key: another pipeline or threshold
+is another result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.grounding.confidence import at_least, combine
+from extractor.grounding.merge import merge_stances
+from extractor.pipeline.questions import Records
+
+# The default threshold where the parse is read: model-only stances (CONFIDENCE["model"])
+# are left out, parse-read ones and those both found are kept.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Reading:
+    parse: bool = False
+    pipeline: str | None = None
+    min_confidence: float = 0.0
+    language: str = "en"
+
+    def key(self) -> str:
+        """What the results cache must tell apart (the reading's code and lexicons are in
+        the cache's code version already)."""
+        if not self.parse:
+            return f"none>={self.min_confidence}"
+        return f"{self.pipeline or 'default'}:{self.language}>={self.min_confidence}"
+
+
+def with_parse(reading: Reading, text: str, records: Records) -> Records:
+    """`records` with the parse's stances joined in (when it is read) and thresholded."""
+    stances = records.stances
+    if reading.parse:
+        from extractor.reading.records import parsed_stances  # spaCy loads only when read
+
+        parsed = merge_stances(parsed_stances(text, reading.pipeline, reading.language))
+        stances = combine(parsed, stances)
+    return Records(
+        stances=at_least(stances, reading.min_confidence),
+        claims=records.claims,
+        warnings=records.warnings,
+    )

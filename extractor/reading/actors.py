@@ -1,0 +1,228 @@
+"""Who a clause is about: its subject, followed to a named entity.
+
+`subject_of` finds the token that holds a verb's position (its subject; a passive verb's
+agent; for a verb without a subject of its own, the subject or object it inherits through
+`conj`, `xcomp` or a relative clause). `resolve` follows that token to an entity of the
+pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself, one in its compound, possessive
+or apposition, a relative pronoun's antecedent, a third-person pronoun's last mention, or a
+first-person pronoun's speaker (the subject of a cue verb such as "said" in the sentence or
+next to a quotation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from extractor.reading.lexicon import Lexicon
+from extractor.schemas import ActorKind
+
+KINDS: dict[str, ActorKind] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "state",
+    "NORP": "group",
+}
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A named actor: the entity span of its mention, and its kind."""
+
+    span: Span
+    kind: ActorKind
+
+
+def entity_at(tok: Token) -> Span | None:
+    """The actor entity that `tok` is part of, if any: not punctuation, not a line in
+    capitals (a headline's "OBAMA FOCUSED" is not a name)."""
+    if tok.ent_type_ not in KINDS or not tok.is_alpha:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while start < end - 1 and not doc[start].is_alpha:
+        start += 1
+    while end - 1 > start and not doc[end - 1].is_alpha:
+        end -= 1
+    span = Span(doc, start, end, label=tok.ent_type_)
+    if len(span) > 1 and all(t.is_upper for t in span if t.is_alpha):
+        return None
+    return span
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The token holding `verb`'s position, or None."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    return o
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None  # a passive verb without its agent: who holds it is not said
+    head = verb.head
+    if head is verb:
+        return None
+    if verb.dep_ == "xcomp":
+        # "persuaded him to back": object control; "decided to back": the head's subject.
+        for c in head.children:
+            if c.dep_ == "dobj":
+                return c
+        return subject_of(head)
+    if verb.dep_ in ("conj", "acomp"):  # "X backed and signed it"; "X was opposed to"
+        return subject_of(head)
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and not any(c.dep_ == "mark" for c in verb.children)
+    ):
+        # "X said that ..., urging Y to act": the participle is the sayer's.
+        return subject_of(head.head if head.dep_ == "ccomp" else head)
+    if verb.dep_ in ("relcl", "acl") and head.pos_ in ("PROPN", "NOUN"):
+        if head.dep_ == "attr" and head.head.pos_ in ("VERB", "AUX"):
+            # "X became the latest paper to endorse Y": the copula's subject
+            return subject_of(head.head) or head
+        return head
+    return None
+
+
+class Resolver:
+    """Resolves subject tokens of one parsed article to named actors."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.lex = lexicon
+
+    def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
+        if depth > 3:
+            return None
+        span = entity_at(tok) or self._named_elsewhere(tok)
+        if span is not None:
+            return Holder(span, KINDS[span.label_])
+        low = tok.lower_
+        if low in self.lex.relative_pronouns and tok.head.dep_ == "relcl":
+            return self.resolve(tok.head.head, depth + 1)
+        if low in self.lex.speaker_pronouns:
+            return self.speaker(tok.sent)
+        if low in self.lex.person_pronouns:
+            return self.last_mention(tok, ("PERSON",))
+        if low in self.lex.group_pronouns:
+            return self.last_mention(tok, ("ORG", "GPE", "NORP"))
+        if tok.pos_ == "NOUN" and tok.tag_ == "NNS":
+            # "Democratic lawmakers", "European leaders": a group named by its modifier
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
+            if any(m.ent_type_ == "NORP" for m in mods):
+                start = min(m.left_edge.i for m in mods if m.ent_type_ == "NORP")
+                return Holder(Span(self.doc, start, tok.i + 1, label="NORP"), "group")
+        if tok.pos_ in ("NOUN", "PROPN"):
+            # "his spokesman, Dmitry Peskov": the apposition names the actor. A compound or a
+            # possessive does not ("Clinton supporters", "Trump's critics").
+            for c in tok.children:
+                if c.dep_ == "appos" and (span := entity_at(c)) is not None:
+                    return Holder(span, KINDS[span.label_])
+        return None
+
+    def resolve_all(self, tok: Token) -> list[Holder]:
+        """`tok` and the subjects coordinated with it ("Spain and Portugal"); a pronoun
+        that is the subject of what a cue verb reports is that verb's subject ("both
+        candidates, Clinton and Trump, say they ...")."""
+        low = tok.lower_
+        if low in self.lex.person_pronouns | self.lex.group_pronouns:
+            said = self._reported_by(tok)
+            if said:
+                return said
+        heads = [tok, *tok.conjuncts]
+        if entity_at(tok) is None:
+            for c in tok.children:
+                if c.dep_ == "appos" and entity_at(c) is not None:
+                    heads = [c, *c.conjuncts, *tok.conjuncts]
+                    break
+        out: list[Holder] = []
+        for t in heads:
+            found = self.resolve(t)
+            if found is not None and all(h.span.start != found.span.start for h in out):
+                out.append(found)
+        return out
+
+    def _reported_by(self, pronoun: Token) -> list[Holder]:
+        """The speakers of the cue verb whose reported clause `pronoun` is the subject of."""
+        clause = pronoun.head
+        cue = clause.head
+        if clause.dep_ != "ccomp" or cue.lemma_.casefold() not in self.lex.cue_verbs:
+            return []
+        subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.pos_ == "PRON":
+            return []
+        found = self.resolve_all(subj)
+        if pronoun.lower_ in self.lex.person_pronouns:
+            found = [h for h in found if h.kind == "person"]
+        return found
+
+    def _named_elsewhere(self, tok: Token) -> Span | None:
+        """A proper noun the NER missed here but tagged elsewhere in the article ("Ortiz"
+        after "Ana Ortiz"): the same actor, with that mention's label."""
+        if tok.pos_ != "PROPN":
+            return None
+        for ent in self.doc.ents:
+            if ent.label_ in KINDS and any(t.text == tok.text for t in ent):
+                return Span(self.doc, tok.i, tok.i + 1, label=ent.label_)
+        return None
+
+    def last_mention(self, tok: Token, labels: tuple[str, ...]) -> Holder | None:
+        """The nearest earlier entity with one of `labels`, within the last three sentences,
+        preferring one that was a subject."""
+        sent_start = tok.sent.start
+        window = max(0, sent_start - 3 * max(1, len(tok.sent)))
+        best: Span | None = None
+        for ent in reversed(self.doc.ents):
+            if ent.end > tok.i or ent.start < window or ent.label_ not in labels:
+                continue
+            if ent.root.dep_ in SUBJECTS:
+                best = ent
+                break
+            if best is None:
+                best = ent
+        return Holder(best, KINDS[best.label_]) if best is not None else None
+
+    def speaker(self, sent: Span) -> Holder | None:
+        """Who says `sent`: the named subject of a cue verb in it, else of a cue verb in the
+        sentence after or before it when the sentence sits in quotation marks."""
+        found = self._cue_speaker(sent)
+        if found is not None or not _quoted(sent):
+            return found
+        for other in (_neighbour(sent, 1), _neighbour(sent, -1)):
+            if other is not None and (found := self._cue_speaker(other)) is not None:
+                return found
+        return None
+
+    def _cue_speaker(self, sent: Span) -> Holder | None:
+        for t in sent:
+            if t.pos_ == "VERB" and t.lemma_.casefold() in self.lex.cue_verbs:
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                if subj is None or subj.lower_ in self.lex.speaker_pronouns:
+                    continue
+                found = self.resolve(subj, depth=1)
+                if found is not None:
+                    return found
+        return None
+
+
+def _quoted(sent: Span) -> bool:
+    return any(t.is_quote for t in sent)
+
+
+def _neighbour(sent: Span, step: int) -> Span | None:
+    doc = sent.doc
+    i = sent.end if step > 0 else sent.start - 1
+    if i < 0 or i >= len(doc):
+        return None
+    return doc[i].sent

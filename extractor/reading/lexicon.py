@@ -1,0 +1,142 @@
+"""A language's stance lexicon, read from `data/stances_<lang>.json` (see its `_about`).
+
+Keys are lemmas as the pipeline's lemmatizer gives them; multiword keys ("come out",
+"in favor of", "as long as") are matched token by token. The code that reads a parse with
+a lexicon is the same for every language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal, cast
+
+from extractor.errors import ConfigError
+from extractor.schemas import Act, ConditionKind
+
+Side = Literal["support", "oppose"]
+Negated = Literal["support", "oppose", "skip"]
+
+
+@dataclass(frozen=True)
+class VerbEntry:
+    position: Side
+    act: Act = "statement"
+    preps: dict[str, Side] = field(default_factory=dict)
+    addressee: bool = False
+    addressee_preps: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    negated: Negated = "skip"
+    compose: bool = False
+    clause_first: bool = False
+
+
+@dataclass(frozen=True)
+class NominalEntry:
+    """A noun ("endorsement of") or an adjective ("open to") that states a position."""
+
+    position: Side
+    act: Act = "statement"
+    preps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConditionWords:
+    marks: dict[str, ConditionKind]
+    multiword_marks: dict[str, ConditionKind]
+    inverted_auxiliaries: frozenset[str]
+    preps: dict[str, ConditionKind]
+    modals: frozenset[str]
+    need_verbs: frozenset[str]
+    contrast_words: frozenset[str]
+    term_nouns: frozenset[str]
+    term_verbs: frozenset[str]
+    term_preps: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    verbs: dict[str, VerbEntry]
+    particle_verbs: dict[tuple[str, str], VerbEntry]
+    nouns: dict[str, NominalEntry]
+    adjectives: dict[str, NominalEntry]
+    copula_preps: dict[str, Side]
+    conditions: ConditionWords
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    speaker_pronouns: frozenset[str]
+    relative_pronouns: frozenset[str]
+    hedges: frozenset[str]
+    cue_verbs: frozenset[str]
+    reversing_verbs: frozenset[str]
+
+
+def _verb(d: dict[str, Any]) -> VerbEntry:
+    return VerbEntry(
+        position=d["position"],
+        act=d.get("act", "statement"),
+        preps=dict(d.get("preps", {})),
+        addressee=bool(d.get("addressee", False)),
+        addressee_preps=tuple(d.get("addressee_preps", ())),
+        needs=tuple(d.get("needs", ())),
+        negated=d.get("negated", "skip"),
+        compose=bool(d.get("compose", False)),
+        clause_first=bool(d.get("clause_first", False)),
+    )
+
+
+def _nominal(d: dict[str, Any]) -> NominalEntry:
+    return NominalEntry(d["position"], d.get("act", "statement"), tuple(d.get("preps", ())))
+
+
+def _words(items: list[str]) -> frozenset[str]:
+    return frozenset(w.casefold() for w in items)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(language: str = "en") -> Lexicon:
+    """The lexicon of `language` shipped with the package."""
+    name = f"stances_{language}.json"
+    try:
+        raw = resources.files("extractor.reading").joinpath("data", name).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"no stance lexicon for language {language!r}: add extractor/reading/data/{name}"
+        ) from exc
+    d = cast(dict[str, Any], json.loads(raw))
+    c = d["conditions"]
+    particles: dict[tuple[str, str], VerbEntry] = {}
+    for key, entry in d.get("particle_verbs", {}).items():
+        verb, particle = key.split(" ", 1)
+        particles[(verb, particle)] = _verb(entry)
+    p = d["pronouns"]
+    return Lexicon(
+        language=language,
+        verbs={k: _verb(v) for k, v in d["verbs"].items()},
+        particle_verbs=particles,
+        nouns={k: _nominal(v) for k, v in d["nouns"].items()},
+        adjectives={k: _nominal(v) for k, v in d["adjectives"].items()},
+        copula_preps=dict(d.get("copula_preps", {})),
+        conditions=ConditionWords(
+            marks=dict(c["marks"]),
+            multiword_marks=dict(c["multiword_marks"]),
+            inverted_auxiliaries=_words(c["inverted_auxiliaries"]),
+            preps=dict(c["preps"]),
+            modals=_words(c["modals"]),
+            need_verbs=_words(c.get("need_verbs", [])),
+            contrast_words=_words(c.get("contrast_words", [])),
+            term_nouns=_words(c.get("term_nouns", [])),
+            term_verbs=_words(c.get("term_verbs", [])),
+            term_preps=_words(c.get("term_preps", [])),
+        ),
+        person_pronouns=_words(p["person"]),
+        group_pronouns=_words(p["group"]),
+        speaker_pronouns=_words(p["speaker"]),
+        relative_pronouns=_words(p["relative"]),
+        hedges=_words(d.get("hedges", [])),
+        cue_verbs=_words(d.get("cue_verbs", [])),
+        reversing_verbs=_words(d.get("reversing_verbs", [])),
+    )

@@ -1,0 +1,429 @@
+"""Stances read from a parse with a stance lexicon: who (a named actor), which position,
+on which span of the sentence, by which act, under which conditions.
+
+A trigger is a verb, a noun or an adjective whose lemma the lexicon lists ("backed",
+"endorsement of", "open to"), or a copula with a stance preposition ("is against"). Its
+holder is its subject followed to a named entity (`actors`); its target is the phrase the
+lexicon entry points to: the object of a listed preposition ("voted against the bill"),
+what an addressee is urged to do ("urged Congress to act", "called on Obama to
+retaliate"), the direct object, or the infinitive or clausal complement. A stance verb
+governing another as its infinitive composes with it ("refused to back X" is opposition to
+X, "pledged to support X" a pledge of support). Negation comes from the parse and acts as
+the entry says (flip or skip). Nothing is read inside an "if" clause or a question; a
+hedging modal ("would", "might") marks the stance as hedged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from extractor.reading.actors import Holder, Resolver, subject_of
+from extractor.reading.conditions import ReadCondition, condition_mark, conditions_of
+from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
+from extractor.reading.spans import is_when, phrase
+from extractor.schemas import Act
+
+_VERBAL = ("VERB", "AUX")
+_OBJECTS = ("pobj", "pcomp")
+
+
+@dataclass(frozen=True)
+class ReadStance:
+    actor: Holder
+    position: Side
+    act: Act
+    target: Span
+    sentence: Span
+    trigger: Token
+    hedged: bool = False
+    conditions: list[ReadCondition] = field(default_factory=list)
+
+
+def read_stances(doc: Doc, lexicon: Lexicon) -> list[ReadStance]:
+    """Every stance the parse shows, in text order."""
+    reader = _Reader(doc, lexicon)
+    out: list[ReadStance] = []
+    for sent in doc.sents:
+        if sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+            continue
+        for tok in sent:
+            out.extend(reader.at(tok))
+    return out
+
+
+def _flip(side: Side) -> Side:
+    return "oppose" if side == "support" else "support"
+
+
+def _compose(outer: Side, inner: Side) -> Side:
+    return inner if outer == "support" else _flip(inner)
+
+
+class _Reader:
+    def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.resolver = Resolver(doc, lexicon)
+        self.consumed: set[int] = set()  # inner verbs already read through their governor
+
+    def at(self, tok: Token) -> list[ReadStance]:
+        if tok.i in self.consumed or self._in_condition(tok):
+            return []
+        lemma = tok.lemma_.casefold()
+        if tok.pos_ in _VERBAL and tok.dep_ not in ("amod", "aux", "auxpass"):
+            entry = self._verb_entry(tok, lemma)
+            if entry is not None:
+                return self._verb(tok, entry)
+            if lemma == "be":
+                return self._copula(tok)
+        if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
+            return self._noun(tok, self.lex.nouns[lemma])
+        if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and lemma in self.lex.adjectives:
+            return self._adjective(tok, self.lex.adjectives[lemma])
+        return []
+
+    # -- triggers --------------------------------------------------------------------
+
+    def _verb_entry(self, tok: Token, lemma: str) -> VerbEntry | None:
+        for c in tok.children:
+            if c.dep_ == "prt" and (lemma, c.lower_) in self.lex.particle_verbs:
+                return self.lex.particle_verbs[(lemma, c.lower_)]
+        if any(c.dep_ == "prt" for c in tok.children) and lemma not in ("sign",):
+            return None  # "back down", "call off": a particle changes the verb
+        return self.lex.verbs.get(lemma)
+
+    def _verb(self, verb: Token, entry: VerbEntry) -> list[ReadStance]:
+        read = self._verb_target(verb, entry)
+        if read is None:
+            return []
+        position, target, act = read
+        negated = _negated(verb)
+        if negated:
+            if entry.negated == "skip":
+                return []
+            position = entry.negated if entry.negated != "support" else _flip(position)
+        holder_tok = subject_of(verb)
+        if verb.dep_ == "acl" and holder_tok is None:
+            return []
+        if holder_tok is None:
+            return []
+        return self._stance(self.resolver.resolve_all(holder_tok), position, act, target, verb)
+
+    def _verb_target(self, verb: Token, entry: VerbEntry) -> tuple[Side, Span, Act] | None:
+        """The position and target span a stance verb points to, following compositions."""
+        kids = list(verb.children)
+        # A listed preposition: "voted against", "called for", "came out in favor of".
+        for c in kids:
+            if c.dep_ in ("prep", "agent") and (key := _prep_key(c, entry.preps)) is not None:
+                obj = _prep_object(c, key)
+                if obj is not None:
+                    return entry.preps[key], self._target(obj), entry.act
+        # Someone urged to do something: the target is what they are urged to do.
+        if entry.addressee or entry.addressee_preps:
+            urged = _urged_clause(verb, entry)
+            if urged is not None:
+                addressee, clause = urged
+                target = self._target(clause)
+                if addressee is not None and addressee.right_edge.i + 2 >= target.start:
+                    # "urged Moscow to engage in talks": who is to act belongs to the target
+                    target = verb.doc[addressee.left_edge.i : target.end]
+                return entry.position, target, entry.act
+            if entry.addressee:
+                return None
+        if "prep" in entry.needs and not {"dobj", "xcomp", "ccomp"} & set(entry.needs):
+            return None
+        for c in kids:  # "refused to back X", "wants to block X": the inner verb's target
+            if c.dep_ == "xcomp" and c.pos_ in _VERBAL:
+                inner = self._composed(c, entry)
+                if inner is not None:
+                    return inner
+        if entry.clause_first:  # "promised voters that ...": what is promised, not to whom
+            promised = next(
+                (c for c in kids if c.dep_ in ("xcomp", "ccomp") and c.pos_ in _VERBAL), None
+            )
+            if promised is not None:
+                return entry.position, self._target(promised), entry.act
+        if verb.dep_ == "acl" and any(c.dep_ == "agent" for c in kids):
+            return entry.position, phrase(verb.head), entry.act  # "the truce proposed by X"
+        for dep in ("dobj", "xcomp", "ccomp", "nsubjpass"):
+            if entry.needs and dep not in entry.needs and dep != "nsubjpass":
+                continue
+            obj = next((c for c in kids if c.dep_ == dep), None)
+            if obj is None or (dep == "nsubjpass" and not _has_agent(verb)):
+                continue
+            if dep == "ccomp" and obj.pos_ not in _VERBAL:
+                continue
+            return entry.position, self._target(obj), entry.act
+        return None
+
+    def _composed(self, inner: Token, outer: VerbEntry) -> tuple[Side, Span, Act] | None:
+        """ "refused to back X": the inner stance verb's target, positions composed."""
+        entry = self._verb_entry(inner, inner.lemma_.casefold())
+        if entry is None or not entry.compose or subject_of(inner) is None:
+            return None
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children):
+            return None
+        read = self._verb_target(inner, entry)
+        if read is None:
+            return None
+        self.consumed.add(inner.i)
+        side = read[0]
+        if _negated(inner):
+            side = _flip(side)
+        act = outer.act if outer.act != "statement" else read[2]
+        return _compose(outer.position, side), read[1], act
+
+    def _copula(self, be: Token) -> list[ReadStance]:
+        """ "X is against Y", "X is in favor of Y"."""
+        for c in be.children:
+            if c.dep_ == "prep" and (key := _prep_key(c, self.lex.copula_preps)) is not None:
+                obj = _prep_object(c, key)
+                subj = subject_of(be)
+                if obj is None or subj is None:
+                    continue
+                side = self.lex.copula_preps[key]
+                if _negated(be):
+                    side = _flip(side)
+                return self._stance(
+                    self.resolver.resolve_all(subj), side, "statement", self._target(obj), be
+                )
+        return []
+
+    def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
+        """ "his endorsement of Clinton", "voiced support for the deal"."""
+        target = None
+        # The preposition on the noun, or on its verb right after it ("withdrew her support
+        # for the dam", as a parser often hangs it).
+        after = [c for c in noun.head.children if c.i == noun.right_edge.i + 1]
+        for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]:
+            if c.dep_ == "prep" and c.lower_ in entry.preps:
+                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+                if obj is not None:
+                    target = self._target(obj)
+                    break
+        if target is None:  # "a willingness to consider the truce"
+            clause = next(
+                (
+                    c
+                    for c in noun.children
+                    if c.dep_ in ("acl", "xcomp")
+                    and c.pos_ in _VERBAL
+                    and any(a.lower_ == "to" for a in c.children)
+                ),
+                None,
+            )
+            if clause is not None:
+                target = self._target(clause)
+        if target is None:
+            return []
+        holder: Holder | None = None
+        position = entry.position
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        by = next(
+            (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None
+        )
+        verb = noun.head if noun.dep_ == "dobj" and noun.head.pos_ in _VERBAL else None
+        if verb is not None:
+            if self._verb_entry(verb, verb.lemma_.casefold()) is not None:
+                return []  # "signed the proposal": the verb is the stance
+            if _negated(verb):
+                return []
+            if verb.lemma_.casefold() in self.lex.reversing_verbs:  # "withdrew her support"
+                position = _flip(position)
+        if poss is not None:
+            holder = self.resolver.resolve(poss)
+        elif by is not None:
+            obj = next((o for o in by.children if o.dep_ == "pobj"), None)
+            holder = self.resolver.resolve(obj) if obj is not None else None
+        elif verb is not None and (subj := subject_of(verb)) is not None:
+            holder = self.resolver.resolve(subj)
+        return self._stance([holder] if holder else [], position, entry.act, target, noun)
+
+    def _adjective(self, adj: Token, entry: NominalEntry) -> list[ReadStance]:
+        """ "X is open to Y", "X is willing to negotiate"."""
+        target = None
+        for c in adj.children:
+            if c.dep_ == "prep" and c.lower_ in entry.preps:
+                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+                if obj is not None:
+                    target = self._target(obj)
+            elif c.dep_ == "xcomp" and c.pos_ in _VERBAL:
+                target = self._target(c)
+            if target is not None:
+                break
+        if target is None:
+            return []
+        if adj.dep_ == "acomp":
+            subj = subject_of(adj.head)
+        else:  # a headline's "Putin open to ...": the adjective modifies its actor
+            subj = adj.head if adj.head.pos_ == "PROPN" else None
+        if subj is None:
+            return []
+        side = _flip(entry.position) if _negated(adj.head) or _negated(adj) else entry.position
+        return self._stance(self.resolver.resolve_all(subj), side, entry.act, target, adj)
+
+    # -- shared ----------------------------------------------------------------------
+
+    def _target(self, head: Token) -> Span:
+        if head.pos_ == "PRON" and head.lower_ in self.lex.person_pronouns:
+            found = self.resolver.last_mention(head, ("PERSON",))
+            if found is not None:  # "we endorse her": the person last named
+                return found.span
+        span = phrase(
+            head,
+            keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
+            cut_preps=("for",) if head.dep_ == "dobj" else (),  # "criticized X for Y"
+        )
+        earlier = self._antecedent(span, head)
+        if earlier is not None:
+            return earlier
+        # A parser often hangs "for ..." on the verb instead of the noun: "agreed with the
+        # proposal for a ceasefire". A prepositional phrase right after the target, of the
+        # same verb, completes it.
+        nxt = span.end
+        doc = head.doc
+        if (
+            head.pos_ in ("NOUN", "PROPN")
+            and head.dep_ == "pobj"
+            and nxt < len(doc)
+            and doc[nxt].dep_ == "prep"
+            and doc[nxt].lower_ in ("for", "of", "on", "to")
+            and not is_when(doc[nxt])
+            and doc[nxt].head.i == head.head.head.i
+        ):
+            obj = next((o for o in doc[nxt].children if o.dep_ in _OBJECTS), None)
+            if obj is not None:
+                end = phrase(obj).end
+                if end - span.start <= 16:
+                    span = doc[span.start : end]
+        return span
+
+    def _antecedent(self, span: Span, head: Token) -> Span | None:
+        """What a bare definite noun phrase ("the treaty", "this proposal") refers back to:
+        the fullest earlier phrase of the article with the same head noun ("the CETA
+        treaty between Canada and the EU"), when there is one."""
+        if len(span) != 2 or span[0].lower_ not in ("the", "this", "that") or head.pos_ != "NOUN":
+            return None
+        best: Span | None = None
+        for chunk in head.doc.noun_chunks:
+            if chunk.end > span.start:
+                break
+            root = chunk.root
+            if root.lemma_ != head.lemma_ or len(chunk) <= 2:
+                continue
+            full = phrase(root)
+            if best is None or len(full) >= len(best):
+                best = full
+        return best
+
+    def _stance(
+        self, holders: list[Holder], side: Side, act: Act, target: Span, trigger: Token
+    ) -> list[ReadStance]:
+        # The actor inside its own target, or holding the trigger ("Obama Calls On Men"
+        # in a headline), is a misparse, not a stance.
+        holders = [
+            h
+            for h in holders
+            if not (h.span.start >= target.start and h.span.end <= target.end)
+            and not (h.span.start <= trigger.i < h.span.end)
+        ]
+        if not holders or not target.text.strip():
+            return []
+        if target.text.strip().casefold() in self.lex.relative_pronouns | self.lex.group_pronouns:
+            return []
+        if len(target) == 1 and target[0].pos_ in _VERBAL:
+            return []  # "ready to sign": sign what, the sentence does not say
+        conditions = conditions_of(trigger, self.resolver, self.lex, target.root)
+        # "would back", "is unlikely to accept", "is expected to sign": a prediction, unless
+        # a condition says when it holds ("would back it if ...").
+        hedged = not conditions and any(
+            t.lemma_.casefold() in self.lex.hedges
+            or any(c.dep_ == "aux" and c.lower_ in self.lex.hedges for c in t.children)
+            for t in (trigger, *trigger.ancestors)
+        )
+        return [
+            ReadStance(h, side, act, target, trigger.sent, trigger, hedged, conditions)
+            for h in holders
+        ]
+
+    def _in_condition(self, tok: Token) -> bool:
+        """Inside an "if ..." clause: a stance someone might take, not one they take."""
+        for t in (tok, *tok.ancestors):
+            if t.dep_ in ("advcl", "conj", "ccomp"):
+                mark = condition_mark(t, self.lex)
+                if mark is not None and mark[0] == "precondition":
+                    return True
+        return False
+
+
+def _negated(tok: Token) -> bool:
+    """ "not", "never", "no longer" on `tok`."""
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.lower_ == "never" and c.dep_ == "advmod"):
+            return True
+        if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
+            return True
+    return False
+
+
+def _has_agent(verb: Token) -> bool:
+    return any(c.dep_ == "agent" for c in verb.children)
+
+
+def _prep_key(prep: Token, table: dict[str, Side]) -> str | None:
+    """The listed preposition `prep` opens, one word or several ("in favor of", "away
+    from"), or None."""
+    low = prep.lower_
+    if low in table:
+        return low
+    for key in table:
+        parts = key.split()
+        if len(parts) > 1 and parts[0] == low:
+            return key if _follows(prep, parts[1:]) else None
+        if len(parts) > 1 and parts[-1] == low:
+            before = [t.lower_ for t in prep.doc[max(0, prep.i - len(parts) + 1) : prep.i]]
+            if before == parts[:-1]:
+                return key
+    return None
+
+
+def _follows(prep: Token, rest: list[str]) -> bool:
+    doc = prep.doc
+    words = [t.lower_ for t in doc[prep.i + 1 : prep.i + 1 + len(rest)]]
+    return words == rest
+
+
+def _prep_object(prep: Token, key: str) -> Token | None:
+    """The object of a one- or multi-word preposition."""
+    parts = key.split()
+    t = prep
+    if len(parts) > 1 and parts[0] == prep.lower_:
+        last = prep.doc[prep.i + len(parts) - 1]
+        t = last
+        # "in favor of X": X hangs on "of", which hangs on "favor".
+        for cand in (last, *last.ancestors):
+            if cand.lower_ == parts[-1] or cand is prep:
+                t = cand
+                break
+    return next((o for o in t.children if o.dep_ in _OBJECTS), None)
+
+
+def _urged_clause(verb: Token, entry: VerbEntry) -> tuple[Token | None, Token] | None:
+    """Who is urged and what they are urged to do: "urged Congress to act", "called on
+    Obama to retaliate", "urged that Congress act" (no addressee of its own)."""
+    addressee = None
+    places = [verb]
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in entry.addressee_preps:
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            places += [c, *objs]
+            addressee = objs[0] if objs else addressee
+        if c.dep_ == "dobj" and entry.addressee:
+            places.append(c)
+            addressee = c
+    for p in places:
+        for c in p.children:
+            if c.dep_ in ("xcomp", "ccomp", "acl") and c.pos_ in _VERBAL:
+                return (addressee if c.dep_ != "ccomp" else None), c
+    return None

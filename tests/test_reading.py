@@ -1,0 +1,205 @@
+"""The stance reading (extractor.reading) on made-up text from other domains than the
+articles it is measured on: sports, business, city hall, science. Each rule has a sentence
+it reads and a counterexample it must leave alone. Hand-written sentences, not articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.api import Extractor
+from extractor.errors import ConfigError
+from extractor.reading.lexicon import load_lexicon
+from extractor.reading.parse import load, parse
+from extractor.reading.records import parsed_stances
+from extractor.reading.stances import ReadStance, read_stances
+from extractor.schemas import CONFIDENCE
+
+
+def read(text: str) -> list[ReadStance]:
+    return read_stances(parse(text), load_lexicon())
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    return {(s.actor.span.text, s.position, s.target.text) for s in read(text)}
+
+
+def test_a_stance_verb_its_subject_and_object() -> None:
+    assert triples("Greenpeace rejected the pipeline.") == {
+        ("Greenpeace", "oppose", "the pipeline")
+    }
+    assert triples("The World Bank welcomed the reform plan.") == {
+        ("The World Bank", "support", "the reform plan")
+    }
+
+
+def test_a_particle_changes_the_verb() -> None:
+    assert read("Microsoft backed down on Tuesday.") == []
+
+
+def test_a_listed_preposition_gives_the_target_and_position() -> None:
+    assert ("Greenpeace", "oppose", "the pipeline") in triples(
+        "Greenpeace voted against the pipeline."
+    )
+    # Counterexample: a preposition the entry does not list is no stance.
+    assert read("Greenpeace voted on Tuesday.") == []
+
+
+def test_negation_flips_or_skips_as_the_entry_says() -> None:
+    assert ("Ana Ortiz", "oppose", "the stadium tax") in triples(
+        "Ana Ortiz has never supported the stadium tax."
+    )
+    # "condemn" does not say what "not condemn" means: nothing is read.
+    assert read("Ana Ortiz did not condemn the stadium tax.") == []
+
+
+def test_a_stance_verb_composes_with_the_one_it_governs() -> None:
+    (s,) = read("Senator Bob Stone refused to back the measure.")
+    assert (s.actor.span.text, s.position, s.target.text) == ("Bob Stone", "oppose", "the measure")
+    (s,) = read("Toyota pledged to support the charging network.")
+    assert (s.position, s.act, s.target.text) == ("support", "pledge", "the charging network")
+
+
+def test_who_is_urged_is_part_of_what_they_are_urged_to_do() -> None:
+    (s,) = read("Governor Maria Diaz called on lawmakers to pass the budget.")
+    assert (s.actor.span.text, s.act, s.target.text) == (
+        "Maria Diaz",
+        "demand",
+        "lawmakers to pass the budget",
+    )
+    # Counterexample: "called" without "for" or an addressee's task is no stance.
+    assert read("Governor Maria Diaz called the meeting to order at noon on Monday.") == [] or all(
+        s.target.text != "the meeting" for s in read("Governor Maria Diaz called the meeting.")
+    )
+
+
+def test_nouns_take_their_holder_from_a_possessive_or_the_verb() -> None:
+    assert ("Tom Reed", "support", "Maria Diaz") in triples(
+        "Maria Diaz won the primary. Tom Reed's endorsement of Maria Diaz came on Friday."
+    )
+    assert ("Lisa Park", "oppose", "the dam") in triples(
+        "Lisa Park withdrew her support for the dam."
+    )
+    # Counterexample: a stance noun with nobody holding it.
+    assert read("The endorsement of the dam came late.") == []
+
+
+def test_adjectives_and_copulas() -> None:
+    assert ("Apple", "oppose", "the new privacy rule") in triples(
+        "Apple is against the new privacy rule."
+    )
+    assert any(
+        s.actor.span.text == "Manchester United"
+        and s.position == "support"
+        and "offer" in s.target.text
+        for s in read("Manchester United is open to the offer from the league.")
+    )
+
+
+def test_coordinated_subjects_each_take_the_position() -> None:
+    assert triples("Spain and Portugal backed the proposal.") == {
+        ("Spain", "support", "the proposal"),
+        ("Portugal", "support", "the proposal"),
+    }
+
+
+def test_pronouns_resolve_to_the_speaker_or_the_last_named_actor() -> None:
+    assert ("Kim Soo", "oppose", "the merger") in triples("Kim Soo said he opposes the merger.")
+    assert ("Bob Stone", "oppose", "a toll on the bridge") in triples(
+        '"We will not accept a toll on the bridge," Bob Stone said.'
+    )
+
+
+def test_a_relative_clause_belongs_to_its_antecedent() -> None:
+    assert ("Mark Hall", "oppose", "the merger") in triples(
+        "Mark Hall, who opposes the merger, spoke on Friday."
+    )
+
+
+def test_a_bare_definite_target_is_worded_as_its_fullest_earlier_mention() -> None:
+    text = (
+        "The city council proposed a new parking levy for downtown on Friday. "
+        "Mayor Ann Lee rejected the levy."
+    )
+    assert ("Ann Lee", "oppose", "a new parking levy for downtown") in triples(text)
+
+
+def test_conditions_from_clauses_and_phrases() -> None:
+    (s,) = read("Canada will support the trade pact if Mexico drops its dairy tariffs.")
+    (c,) = s.conditions
+    assert (c.kind, c.span.text) == ("precondition", "Mexico drops its dairy tariffs")
+    assert c.required_of is not None and c.required_of.span.text == "Mexico"
+    (s,) = read("Zelensky agreed to the truce in exchange for security guarantees.")
+    assert [(c.kind, c.span.text) for c in s.conditions] == [("reciprocal", "security guarantees")]
+    (s,) = read("Kim Soo opposed the merger unless the union keeps its contract.")
+    assert [c.span.text for c in s.conditions] == ["the union keeps its contract"]
+
+
+def test_a_stance_inside_an_if_clause_or_a_question_is_not_read() -> None:
+    assert read("If Greenpeace backs the pipeline, the vote will pass.") == []
+    assert read("Will Greenpeace back the pipeline?") == []
+    # Counterexample: "after" tells when, not on what condition.
+    assert ("Ana Ortiz", "support", "the plan") in triples(
+        "The vote came after Ana Ortiz endorsed the plan."
+    )
+
+
+def test_a_hedge_without_a_condition_lowers_the_confidence() -> None:
+    text = "Boeing would back the deal. Boeing would back the loan if the bank cuts the rate."
+    records = {s.target: s for s in parsed_stances(text)}
+    assert records["the deal"].confidence == CONFIDENCE["hedged"]
+    assert records["the loan"].confidence == CONFIDENCE["parse"]
+    assert records["the loan"].conditions[0].text == "the bank cuts the rate"
+
+
+def test_records_carry_exact_evidence_and_what_read_them() -> None:
+    text = "Weather report.\nThe World Bank rejected the pipeline on Monday.\n"
+    (s,) = parsed_stances(text)
+    (e,) = s.evidence
+    assert text[e.start : e.end] == e.quote == "The World Bank rejected the pipeline on Monday."
+    assert (s.read_by, s.actor.kind, s.target) == ("parse", "organization", "the pipeline")
+
+
+def test_a_missing_pipeline_is_one_line_that_says_what_to_do() -> None:
+    with pytest.raises(ConfigError) as err:
+        load("no_such_pipeline_xyz")
+    assert "no_such_pipeline_xyz" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_library_refuses_a_missing_pipeline_before_any_request(tmp_path: Path) -> None:
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")  # never loaded: the check comes first
+    with pytest.raises(ConfigError, match="no_such_pipeline_xyz"):
+        Extractor(gguf=gguf, strategy="agenda", pipeline="no_such_pipeline_xyz")
+    with pytest.raises(ConfigError, match="min-confidence"):
+        Extractor(gguf=gguf, strategy="agenda", min_confidence=2)
+
+
+def test_terms_listed_after_a_stance_taken_under_conditions() -> None:
+    text = (
+        "The players union agreed to the new contract under strict conditions. "
+        "The conditions include a salary cap, a longer season, and a new pension fund."
+    )
+    text = text.replace("The players union", "UNESCO")
+    (s,) = read(text)
+    assert [c.span.text for c in s.conditions] == [
+        "a salary cap",
+        "a longer season",
+        "a new pension fund",
+    ]
+    # Counterexample: without "under conditions", the next sentence's list is not its terms.
+    (s,) = read(text.replace(" under strict conditions", ""))
+    assert s.conditions == []
+
+
+def test_a_group_named_by_its_modifier_and_a_copulas_subject() -> None:
+    assert ("Democratic senators", "support", "a vote on the budget") in triples(
+        "Democratic senators demanded a vote on the budget."
+    )
+    # Counterexample: a group the text does not name is no actor.
+    assert read("The senators demanded a vote on the budget.") == []
+    assert any(
+        s.actor.span.text == "The New York Times" and s.target.text == "Maria Diaz"
+        for s in read("The New York Times became the latest newspaper to endorse Maria Diaz.")
+    )
