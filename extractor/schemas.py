@@ -94,13 +94,27 @@ class Claim(_Record):
 
 class ArticleInfo(_Record):
     id: str = Field(description="Stable identifier: the file stem, or the JSONL record's id.")
-    path: str = Field(description="The path as given on the command line.")
+    path: str = Field(
+        description="The path as given on the command line; for a web page its URL, for a "
+        "feed entry its link."
+    )
     sha256: str = Field(description="SHA-256 of the article text as read (UTF-8).")
     title: str | None = Field(default=None, description="The title, when known.")
     date: str | None = Field(
         default=None, description="Publication date (ISO 8601, e.g. 2016-10-12), when known."
     )
     chars: int = Field(ge=0, description="Length of the text in characters.")
+    source: str = Field(
+        default="text",
+        description="What the text was extracted from: text (a text file, JSONL, standard "
+        "input), html, pdf, docx, or feed (a feed entry's own content). Offsets index the "
+        "extracted text.",
+    )
+    fetched: str | None = Field(
+        default=None,
+        description="When the page was fetched (ISO 8601, UTC), for an article read by URL; "
+        "its path is the URL.",
+    )
 
 
 class Usage(_Record):

@@ -49,9 +49,9 @@ def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
 
 
 def test_directory_without_articles(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     code = main(["extract", str(tmp_path)])
-    _one_line_error(capsys, code, 2, "no articles here")
+    _one_line_error(capsys, code, 2, "no articles here", "skipped 1: not an article file (.png)")
 
 
 def test_missing_gguf(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def test_doctor_base_url_answers(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert code == 0, captured
     checks = _lines(captured.out)
-    assert list(checks) == ["model", "answer"]
+    assert list(checks) == ["model", "answer", "feeds input", "pdf input", "docx input"]
     assert checks["model"] == f"info  model: m at {server.base_url} (mode json)"
     assert re.fullmatch(r"ok    answer: one token in \d+\.\d\d s \('OK'\)", checks["answer"])
 
@@ -102,6 +102,9 @@ def test_doctor_embedded_shows_build_threads_and_latency() -> None:
         "threads",
         "server",
         "answer",
+        "feeds input",
+        "pdf input",
+        "docx input",
     ]
     assert "SmolLM2-135M-Instruct.Q4_1.gguf" in checks["gguf"] and " MB)" in checks["gguf"]
     assert re.search(r"ok    llama-cpp-python: \d+\.\d+\.\d+$", checks["llama-cpp-python"])

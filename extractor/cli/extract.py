@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import os
 import sys
@@ -14,10 +13,9 @@ from typing import TYPE_CHECKING
 
 from extractor.backends.client import DEFAULT_OPENAI_MODEL, MODES
 from extractor.backends.embedded import available_cores
+from extractor.cli import inputs
 from extractor.cli.progress import RunProgress, describe
 from extractor.cli.summary import print_summary
-from extractor.errors import ConfigError
-from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
 from extractor.results.jsonl import JsonlWriter, resume_done
 from extractor.runtime.cache import default_path
@@ -41,19 +39,8 @@ DETAIL_UP_TO = 20  # per-article summaries for runs this small; totals only abov
 
 
 def add_arguments(ex: argparse.ArgumentParser) -> None:
-    ex.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="article files (.txt .md .html .jsonl) or directories of them",
-    )
+    inputs.add_arguments(ex)
     ex.add_argument("-o", "--output", default="-", help="JSONL file to write (default: stdout)")
-    ex.add_argument(
-        "--date",
-        metavar="YYYY-MM-DD",
-        help="the publication date of a single article (overrides a date in the input or "
-        "its file name)",
-    )
     ex.add_argument("--model", help=f"model name (OpenAI default: {DEFAULT_OPENAI_MODEL})")
     ex.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
     ex.add_argument(
@@ -153,18 +140,6 @@ def add_threads_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _dated(items: list[Article], value: str) -> Article:
-    date = articles.iso_date(value)
-    if date is None:
-        raise ConfigError(f"--date {value!r}: not a date; write it as YYYY-MM-DD.")
-    if len(items) != 1:
-        raise ConfigError(
-            f"--date dates one article, and these paths hold {len(items)}: pass one file, or "
-            'give each article its date (a "date" in JSONL, or YYYY-MM-DD in the file name).'
-        )
-    return dataclasses.replace(items[0], date=date)
-
-
 def run(args: argparse.Namespace) -> int:
     from extractor.api import Extractor  # keeps `--help` and `schema` light
 
@@ -172,9 +147,7 @@ def run(args: argparse.Namespace) -> int:
     # alone, never put into the environment (where a later Extractor would pick it up).
     openai_dry_run = args.dry_run and args.model and not (args.base_url or args.gguf)
     dry_key = "unused" if openai_dry_run and not os.environ.get("OPENAI_API_KEY") else None
-    items = list(articles.load(args.paths))
-    if args.date:
-        items = [_dated(items, args.date)]
+    items = inputs.read(args)
     with Extractor(
         api_key=dry_key,
         model=args.model,

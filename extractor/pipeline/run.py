@@ -350,6 +350,8 @@ def article_result(
             title=article.title,
             date=article.date,
             chars=len(article.text),
+            source=article.source,
+            fetched=article.fetched,
         ),
         stances=records.stances,
         claims=records.claims,
