@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from extractor.api import Extractor
 
 HELP = "articles in, JSONL records out"
-EPILOG = """model choice: --base-url URL (any OpenAI-compatible server: Ollama, vLLM, llama.cpp,
+EPILOG = """inputs: files, directories, URLs (web pages, RSS/Atom feeds), - (standard input),
+--urls FILE. Feeds, PDF and DOCX need extras: pip install 'extractor[inputs]' (or
+[feeds], [pdf], [docx]). Files of a directory that are not articles are skipped and listed.
+
+model choice: --base-url URL (any OpenAI-compatible server: Ollama, vLLM, llama.cpp,
 LM Studio) > OpenAI (--model or OPENAI_API_KEY) > the embedded SmolLM2-135M model
 (offline, for an end-to-end run; its answers are poor).
 
