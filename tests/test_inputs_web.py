@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ import pytest
 from extractor.cli.main import main
 from extractor.inputs.web import Fetcher
 from extractor.pipeline import articles
+from extractor.reports.html_report import render_html
+from extractor.schemas import ArticleResult
 from tests.support.fakeanswers import quote_back
 from tests.support.fakeserver import FakeServer
 
@@ -202,7 +205,13 @@ def test_robots_can_be_ignored_when_allowed(site: Site) -> None:
     assert article.error is None and "/robots.txt" not in site.asked
 
 
-def test_an_rss_feed_is_its_entries(site: Site) -> None:
+@pytest.fixture
+def feedparser() -> object:
+    """The feed tests run where the `feeds` extra is installed, and skip elsewhere."""
+    return pytest.importorskip("feedparser")
+
+
+def test_an_rss_feed_is_its_entries(site: Site, feedparser: object) -> None:
     with Fetcher() as fetcher:
         loaded = list(articles.load([site.url("/feed.xml")], fetcher=fetcher))
     assert [(a.path, a.title, a.date, a.source) for a in loaded] == [
@@ -219,7 +228,9 @@ def test_an_rss_feed_is_its_entries(site: Site) -> None:
     assert all(a.fetched for a in loaded)
 
 
-def test_an_atom_feed_served_as_xml_and_a_feed_file(site: Site, tmp_path: Path) -> None:
+def test_an_atom_feed_served_as_xml_and_a_feed_file(
+    site: Site, tmp_path: Path, feedparser: object
+) -> None:
     with Fetcher() as fetcher:
         (entry,) = articles.load([site.url("/atom")], fetcher=fetcher)
     assert (entry.title, entry.date, entry.path) == (
@@ -257,8 +268,21 @@ def test_the_page_cache_serves_resume_and_a_rerun_sees_a_change(site: Site, tmp_
     assert rerun.sha256 != first.sha256 and rerun.title == "Port board answers on dredging"
 
 
+def test_a_feed_without_feedparser_names_the_pip_install(
+    site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "feedparser", None)  # import feedparser raises
+    argv = ["extract", site.url("/feed.xml"), "--dry-run", "--no-cache"]
+    assert main([*argv, "--base-url", "http://x/v1", "--model", "m"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"extractor: {site.url('/feed.xml')}: reading RSS and Atom feeds needs feedparser: "
+        "run pip install 'extractor[feeds]'."
+    )
+
+
 def test_extract_a_feed_and_urls_then_its_timeline_has_dated_rows(
-    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str], feedparser: object
 ) -> None:
     urls = tmp_path / "urls.txt"
     urls.write_text(f"# saved links\n{site.url('/news/dredging.html')}\n\n{site.url('/gone')}\n")
@@ -302,3 +326,25 @@ def test_extract_a_feed_and_urls_then_its_timeline_has_dated_rows(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows and all(row["date"] for row in rows)
     assert {row["date"] for row in rows} <= {"2024-03-05", "2024-03-06", "2024-03-07"}
+
+
+def test_the_report_reads_a_pages_text_from_the_page_cache(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No fetching again: the report finds the text in pages.sqlite, and a page changed
+    since (re-fetched by a later run) is shown without highlights."""
+    monkeypatch.setenv("EXTRACTOR_CACHE", str(tmp_path / "answers.sqlite"))
+    out = tmp_path / "run.jsonl"
+    with FakeServer(quote_back) as model:
+        argv = ["extract", site.url("/news/port.html"), "-o", str(out), "-q"]
+        assert main([*argv, "--base-url", model.base_url, "--model", "m"]) == 0
+    results = [ArticleResult.model_validate_json(line) for line in out.read_text().splitlines()]
+    asked = len(site.asked)
+    report = render_html(results)
+    assert report.problems == [] and report.highlighted > 0
+    assert len(site.asked) == asked  # read from the cache
+    site.routes["/news/port.html"] = (200, {"Content-Type": "text/html"}, SECOND, 0.0)
+    with Fetcher(cache=tmp_path / "pages.sqlite") as fetcher:
+        list(articles.load([site.url("/news/port.html")], fetcher=fetcher))
+    (problem,) = render_html(results).problems
+    assert "the article changed since the run" in problem

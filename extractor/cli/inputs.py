@@ -24,8 +24,6 @@ from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
 from extractor.runtime.cache import default_path
 
-PAGES = "pages.sqlite"
-
 
 def add_arguments(ex: argparse.ArgumentParser) -> None:
     ex.add_argument(
@@ -55,7 +53,7 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
 
 
 def read(args: argparse.Namespace) -> list[Article]:
-    from extractor.inputs.web import Fetcher
+    from extractor.inputs.web import PAGES_FILE, Fetcher  # httpx: only when reading
 
     paths = list(args.paths) + (_url_lines(args.urls) if args.urls else [])
     if not paths:
@@ -64,7 +62,7 @@ def read(args: argparse.Namespace) -> list[Article]:
             "or --urls FILE."
         )
     skipped: dict[str, list[str]] = defaultdict(list)
-    pages = None if args.no_cache else Path(args.cache or default_path()).with_name(PAGES)
+    pages = None if args.no_cache else Path(args.cache or default_path()).with_name(PAGES_FILE)
     with Fetcher(robots=not args.ignore_robots, cache=pages, reuse=args.resume) as fetcher:
         items = list(
             articles.load(

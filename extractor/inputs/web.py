@@ -12,7 +12,8 @@ site, any other failure (404, 5xx, no answer) allows it, as search engines read 
 
 The cache is one SQLite file (`pages.sqlite` beside the answer cache for the CLI): every
 page fetched is stored by URL; with `reuse=True` a stored page is taken instead of
-fetching it again (its `fetched` time is the first fetch's).
+fetching it again (its `fetched` time is the first fetch's); with `offline=True` too, a
+page not stored is a `FetchError` and nothing is fetched (the report reads texts so).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ MAX_BYTES = 5_000_000
 MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 500_000
 AGENT_TOKEN = "extractor"
+PAGES_FILE = "pages.sqlite"  # the CLI's page cache, beside the answer cache
 
 
 def _user_agent() -> str:
@@ -79,6 +81,7 @@ class Fetcher:
     robots: bool = True
     cache: Path | None = None
     reuse: bool = False
+    offline: bool = False
     user_agent: str = USER_AGENT
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _db: sqlite3.Connection | None = field(default=None, init=False, repr=False)
@@ -103,8 +106,10 @@ class Fetcher:
             self._db = None
 
     def get(self, url: str) -> Page:
-        if self.reuse and (page := self._cached(url)) is not None:
+        if (self.reuse or self.offline) and (page := self._cached(url)) is not None:
             return page
+        if self.offline:
+            raise FetchError(f"{url}: not in the page cache ({self.cache}); run extract on it.")
         page = self._fetch(url)
         self._store(page)
         return page

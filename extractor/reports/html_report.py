@@ -16,8 +16,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from extractor.inputs.web import PAGES_FILE
 from extractor.reports.spans import EvidenceRef, Token, evidence_refs, layout, misplaced
 from extractor.results.texts import ArticleText, TextFinder
+from extractor.runtime.cache import default_path
 from extractor.schemas import Actor, ArticleResult, Claim, Stance
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,7 +65,8 @@ def render_html(
     results: list[ArticleResult], *, text_dir: str | Path | None = None, title: str | None = None
 ) -> HtmlReport:
     """The report page for `results`; article texts are re-read and checked (see report_text)."""
-    finder = TextFinder(Path(text_dir) if text_dir is not None else None)
+    pages = default_path().with_name(PAGES_FILE)  # where `extract` keeps pages read by URL
+    finder = TextFinder(Path(text_dir) if text_dir is not None else None, pages)
     views = [_view(f"a{n}", r, finder) for n, r in enumerate(results)]
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     js = (TEMPLATES / "report.js").read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ SHA-256 among candidate paths, or None. `TextFinder` (reports) also says why not
 
 The text is re-read from `article.path` (for JSONL input, `file.jsonl:LINE`) exactly as
 `extract` read it, and must have the recorded sha256; otherwise the offsets may point
-anywhere, so the report shows the article without highlights and says why.
+anywhere, so the report shows the article without highlights and says why. A page read
+by URL is re-read from the page cache (`pages`), never fetched again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from extractor.errors import ConfigError
+from extractor.inputs.web import Fetcher, is_url
 from extractor.pipeline import articles
 from extractor.schemas import ArticleInfo
 
@@ -37,12 +39,17 @@ class TextFinder:
     """Looks for each article's file (its recorded path, or by name in `text_dir`)."""
 
     text_dir: Path | None = None
+    pages: Path | None = None  # the page cache `extract` filled, for articles read by URL
     _cache: dict[Path, list[articles.Article]] = field(default_factory=dict)
 
     def find(self, info: ArticleInfo) -> ArticleText:
         changed: str | None = None
-        for candidate, line in self._candidates(info):
-            text = self._read(candidate, line)
+        texts = (
+            [self._read_url(info.path)]
+            if is_url(info.path)
+            else (self._read(candidate, line) for candidate, line in self._candidates(info))
+        )
+        for text in texts:
             if text is None:
                 continue
             if articles.Article(id=info.id, path=info.path, text=text).sha256 == info.sha256:
@@ -78,6 +85,13 @@ class TextFinder:
                 if p.suffix.lower() in articles.SUFFIXES and p.suffix.lower() != ".jsonl"
             ]
         return found
+
+    def _read_url(self, url: str) -> str | None:
+        if self.pages is None or not self.pages.is_file():
+            return None
+        with Fetcher(cache=self.pages, offline=True) as pages:
+            found = list(articles.load([url], fetcher=pages, on_skip=lambda *_: None))
+        return next((a.text for a in found if a.error is None and a.path == url), None)
 
     def _read(self, path: Path, line: int | None) -> str | None:
         if not path.is_file():
