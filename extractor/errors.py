@@ -1,11 +1,42 @@
 """The project's exceptions. Each message says what to do; the CLI prints it as one line.
 
 `kind` is what lands in an article's `error.kind` when the failure is per article.
+
+Messages name options the way the user gave them: `option("base_url")` is `--base-url`
+while the command line runs (`command_line()`), and `base_url=` for a library caller.
+An article recorded without being run (the server had died, or stopped answering) has
+a message that starts with NOT_RUN.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 from pydantic import ValidationError
+
+NOT_RUN = "Not run: "
+_CLI: contextvars.ContextVar[bool] = contextvars.ContextVar("extractor_cli", default=False)
+
+
+@contextlib.contextmanager
+def command_line() -> Iterator[None]:
+    """Inside this block messages name options as the command line spells them."""
+    token = _CLI.set(True)
+    try:
+        yield
+    finally:
+        _CLI.reset(token)
+
+
+def on_command_line() -> bool:
+    return _CLI.get()
+
+
+def option(name: str) -> str:
+    """The option `name` (a library keyword, e.g. "base_url") as the user writes it."""
+    return f"--{name.replace('_', '-')}" if _CLI.get() else f"{name}="
 
 
 def first_error(exc: BaseException, *, unnamed: str = "") -> str:
@@ -32,6 +63,13 @@ class ConfigError(ExtractorError):
     exit_code = 2
 
 
+class OutputError(ExtractorError):
+    """The output cannot be written (disk full, unwritable file): nothing more can run."""
+
+    kind = "output"
+    exit_code = 2
+
+
 class InputError(ExtractorError):
     """An article that cannot be read as text."""
 
@@ -48,6 +86,25 @@ class ServerUnreachable(ModelError):
     kind = "unreachable"
 
 
+class ServerDown(ServerUnreachable):
+    """Several articles in a row could not reach the server: the run stops, and every
+    article not finished is recorded with kind `unreachable` without a request."""
+
+    def __init__(self, message: str, *, where: str, streak: int) -> None:
+        super().__init__(message)
+        self.where = where
+        self.streak = streak
+
+    def not_run(self) -> ServerDown:
+        return ServerDown(
+            f"{NOT_RUN}{self.where} could not be reached by {self.streak} articles in a row; "
+            "once it answers, run them again"
+            + (" (--resume)." if _CLI.get() else "."),
+            where=self.where,
+            streak=self.streak,
+        )
+
+
 class ModelCrashed(ModelError):
     """The embedded model server's process has exited (a signal such as SIGILL or SIGKILL,
     or an exit code). Never retried: the run stops, and every article not finished is
@@ -62,7 +119,7 @@ class ModelCrashed(ModelError):
     def not_run(self) -> ModelCrashed:
         """The error of an article that was not run because the server had died."""
         return ModelCrashed(
-            f"Not run: the embedded model server had died earlier in this run, {self.how}; "
+            f"{NOT_RUN}the embedded model server had died earlier in this run, {self.how}; "
             "the first article that failed with model_crashed says why and what to do.",
             how=self.how,
         )

@@ -120,5 +120,7 @@ def test_dry_run_leaves_the_environment_alone(
     estimate = json.loads(capsys.readouterr().out)
     assert estimate["model"] == "gpt-4.1-mini" and estimate["requests"] == 1
     assert dict(os.environ) == before
-    with pytest.raises(ConfigError, match="needs OPENAI_API_KEY"):
+    with pytest.raises(
+        ConfigError, match="needs an OpenAI key: set OPENAI_API_KEY or pass api_key="
+    ):
         Extractor(model="gpt-4.1-mini")

@@ -102,7 +102,10 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out.out)["gold"]
     assert data["total"]["claims"]["f1"] == 0.5
     assert data["total"]["grounding"] == {"grounded": 6, "evidence": 6, "rate": 1.0}
-    assert "tram" in out.err  # the per-article table goes to stderr
+    assert "tram" in out.err  # with --json the per-article table goes to stderr
+    assert main(["eval", str(run), "--gold", str(gold)]) == 0
+    out = capsys.readouterr()
+    assert "tram" in out.out and out.err == ""  # without, the table is the data: stdout
 
 
 @pytest.mark.parametrize(

@@ -92,8 +92,9 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_every_module_is_used_by_the_package(graph: grimp.ImportGraph) -> None:
     """Nothing under extractor/ is imported only by the tests: every module is imported by
     another module of the package, or is an entry point (the command's `main`, `python -m
-    extractor.cli`, a subcommand the CLI imports by name, a package's __init__)."""
-    entry = {"extractor.cli.main", "extractor.cli.__main__"}
+    extractor` and `python -m extractor.cli`, a subcommand the CLI imports by name, a
+    package's __init__)."""
+    entry = {"extractor.cli.main", "extractor.cli.__main__", "extractor.__main__"}
     entry |= {f"extractor.cli.{name}" for name in COMMANDS}
     packages = {
         m.name for m in pkgutil.walk_packages(extractor.__path__, "extractor.") if m.ispkg

@@ -124,7 +124,9 @@ def test_bad_request_fails_the_article_without_retry() -> None:
     assert result.error is not None and result.error.kind == "refused"
 
 
-@pytest.mark.parametrize("status, needle", [(401, "OPENAI_API_KEY"), (404, "--model")])
+@pytest.mark.parametrize(
+    "status, needle", [(401, "OPENAI_API_KEY"), (404, "check model= and base_url=")]
+)
 def test_fatal_status_stops_the_run(status: int, needle: str) -> None:
     no = Reply(status=status, body={"error": {"message": "no"}})
     with FakeServer(lambda req: no) as server, pytest.raises(Refused, match=needle):

@@ -135,7 +135,7 @@ def _files(tmp_path: Path, run: ArticleResult) -> tuple[str, str]:
 def test_cli_exit_codes_diff_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run, fx = _files(tmp_path, handmade.run())
     assert main(["review", run, "--against", fx]) == 0
-    assert "unchanged" in capsys.readouterr().err
+    assert "unchanged" in capsys.readouterr().out  # the review is the data: stdout
     changed = handmade.run()
     changed.stances[0].conditions = []
     run, fx = _files(tmp_path, changed)

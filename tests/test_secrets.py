@@ -5,6 +5,7 @@ every file there is scanned byte for byte)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sqlite3
@@ -13,8 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import park_answer
 
+from extractor.backends.redact import redact
 from tests.support.fakeserver import FakeServer, Reply, completion
 
 KEY = "sk-test-EXTRACTORFAKEKEY-0123456789abcdef"
@@ -106,3 +109,40 @@ def test_key_never_written(tmp_path: Path) -> None:
             assert fragment.encode() not in data, f"{fragment!r} in {path}"
     _scan(proc.stdout, proc.stderr)
     assert "***" in proc.stderr  # the echoed key was redacted, not merely absent
+
+
+def _messages() -> list[str]:
+    """Every string the package's code holds: each literal, and each f-string with its
+    placeholders filled by a plain word (the messages it can print, and more)."""
+    found: list[str] = []
+    for path in sorted((Path(__file__).parent.parent / "extractor").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                found.append(
+                    "".join(
+                        str(v.value) if isinstance(v, ast.Constant) else "value"
+                        for v in node.values
+                    )
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.append(node.value)
+    return found
+
+
+def test_redactor_leaves_every_message_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first message a keyless user sees ("needs OPENAI_API_KEY: set it") and every
+    other text the package holds come through `redact` unchanged; keys still do not."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    messages = _messages()
+    assert len(messages) > 500
+    assert any("OPENAI_API_KEY: set it" in m for m in messages)
+    changed = [m for m in messages if redact(m) != m]
+    assert changed == []
+    for leak in (
+        KEY,
+        f"Bearer {KEY[3:]}",
+        "api_key='abcd1234efgh'",
+        "Authorization: Bearer 0123abcdXYZ",
+    ):
+        assert "***" in redact(leak)
+        assert not any(part in redact(leak) for part in ("abcd1234efgh", "0123abcd", KEY[3:]))

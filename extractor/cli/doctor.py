@@ -25,7 +25,7 @@ Same model options as `extract`. Exit 0 only when the selected model answers."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="model name, as for `extract`")
+    parser.add_argument("-m", "--model", help="model name, as for `extract`")
     parser.add_argument("--base-url", help="OpenAI-compatible server, as for `extract`")
     parser.add_argument("--mode", choices=sorted(MODES), help="as for `extract`")
     parser.add_argument("--gguf", help="check this local GGUF model on the embedded server")

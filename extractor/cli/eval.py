@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("say what to score against: --gold FILE (repeatable) or --polnear DIR.")
     results = load_runs(args.runs)
     out: dict[str, object] = {}
-    console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+    # the data on stdout: the tables, or with --json the JSON (and the tables on stderr)
+    stream = sys.stderr if args.json else sys.stdout
+    console = Console(file=stream, highlight=False, width=None if stream.isatty() else 160)
     if args.gold:
         gold = [g for path in args.gold for g in load_gold(path)]
         evaluation = evaluate(results, gold, lambda r, g: _text(r, g.article.path, args.texts))

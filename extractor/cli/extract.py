@@ -15,6 +15,7 @@ from extractor.backends.client import DEFAULT_OPENAI_MODEL, MODES
 from extractor.backends.embedded import available_cores
 from extractor.cli import inputs
 from extractor.cli.progress import RunProgress, describe
+from extractor.cli.signals import Interrupted
 from extractor.cli.summary import print_summary
 from extractor.pipeline.articles import Article
 from extractor.results.jsonl import JsonlWriter, resume_done
@@ -45,7 +46,7 @@ DETAIL_UP_TO = 20  # per-article summaries for runs this small; totals only abov
 def add_arguments(ex: argparse.ArgumentParser) -> None:
     inputs.add_arguments(ex)
     ex.add_argument("-o", "--output", default="-", help="JSONL file to write (default: stdout)")
-    ex.add_argument("--model", help=f"model name (OpenAI default: {DEFAULT_OPENAI_MODEL})")
+    ex.add_argument("-m", "--model", help=f"model name (OpenAI default: {DEFAULT_OPENAI_MODEL})")
     ex.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
     ex.add_argument(
         "--mode",
@@ -144,7 +145,36 @@ def add_threads_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Run:
+    """What a run has got to, for the message when it is interrupted."""
+
+    progress: RunProgress | None = None
+
+
 def run(args: argparse.Namespace) -> int:
+    state = _Run()
+    try:
+        return _run(args, state)
+    except KeyboardInterrupt as exc:
+        raise Interrupted(_resume_hint(args, state.progress)) from exc
+
+
+def _resume_hint(args: argparse.Namespace, progress: RunProgress | None) -> str:
+    done = f"{progress.done} of {progress.total} articles done" if progress else "stopped early"
+    if args.dry_run:
+        return f"{done}; nothing was sent."
+    if args.output == "-":
+        return (
+            f"{done}; the lines written are whole. To resume a run, write it to a file "
+            "(-o FILE), then rerun the same command with --resume."
+        )
+    return (
+        f"{done}; the lines in {args.output} are whole. Run the same command with --resume "
+        "to do the rest."
+    )
+
+
+def _run(args: argparse.Namespace, state: _Run) -> int:
     from extractor.api import Extractor  # keeps `--help` and `schema` light
 
     # A dry run sends nothing, so OpenAI needs no key: one is passed for this Extractor
@@ -190,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
             )
         if not args.quiet and len(todo) > args.estimate_over:
             print(describe(extractor.estimate(todo, args.prices)), file=sys.stderr)
-        progress = RunProgress(len(todo), sys.stderr, show=not args.quiet)
+        progress = state.progress = RunProgress(len(todo), sys.stderr, show=not args.quiet)
         detailed: list[ArticleResult] = []  # for the per-article summary of a small run
         with JsonlWriter(args.output, append=args.resume, stream=sys.stdout) as out, progress:
 
@@ -209,7 +239,10 @@ def run(args: argparse.Namespace) -> int:
             if detailed:
                 print_summary(detailed, sys.stderr)
             summary = progress.summary(
-                extractor.model, extractor.cache, len(items) - len(todo), args.prices
+                extractor.model,
+                extractor.cache,
+                len(items) - len(todo),
+                args.prices,
             )
             print(summary, file=sys.stderr)
     return 1 if progress.failed else 0

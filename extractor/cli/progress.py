@@ -1,5 +1,9 @@
 """The terminal side of a long `extract` run: a progress bar on stderr while it runs, and
-the run's totals (articles, requests, cache, tokens, estimated cost) at the end."""
+the run's totals (articles, requests, cache, tokens, estimated cost) at the end.
+
+Each failed article gets one line, `PATH: message`; the articles recorded without being
+run (the embedded server died, or the server could not be reached several times in a
+row) get one line for them all, when the first of them comes."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from extractor.errors import NOT_RUN
 from extractor.runtime import costs
 from extractor.runtime.cache import Cache
 from extractor.runtime.costs import Estimate
@@ -32,6 +37,7 @@ class RunProgress:
         self.total = total
         self.done = self.failed = 0
         self.crashed = 0  # articles failed with model_crashed: the embedded server died
+        self.not_run = 0  # articles recorded without a request: the server was gone
         self.usage = Usage()
         self.started = time.monotonic()
         self._bar: Progress | None = None
@@ -68,13 +74,23 @@ class RunProgress:
         self.done += 1
         self.failed += result.error is not None
         self.usage.add(result.usage)
-        crashed = result.error is not None and result.error.kind == "model_crashed"
+        error = result.error
+        crashed = error is not None and error.kind == "model_crashed"
         self.crashed += crashed
-        if result.error and not (crashed and self.crashed > 1):  # a crash is told once
+        not_run = error is not None and error.message.startswith(NOT_RUN)
+        self.not_run += not_run
+        if error and not_run and error.kind != "model_crashed" and self.not_run == 1:
+            left = self.total - self.done + 1
             self.console.print(
-                f"extractor: {escape(result.article.path)}: {escape(result.error.message)}",
+                f"extractor: stopping: the {left} articles left are recorded as not run "
+                f"({error.kind}): {escape(error.message[len(NOT_RUN) :])}",
                 soft_wrap=True,
             )
+        elif error and not not_run and not (crashed and self.crashed > 1):  # told once
+            path = result.article.path
+            said = error.message  # an input error may name its file already
+            line = said if said.startswith(f"{path}:") else f"{path}: {said}"
+            self.console.print(f"extractor: {escape(line)}", soft_wrap=True)
         if self._bar is not None and self._task is not None:
             u = self.usage
             self._bar.update(
@@ -85,17 +101,32 @@ class RunProgress:
                 rate=self.done / max(self.elapsed, 1e-9),
             )
 
-    def summary(self, model: str, cache: Cache | None, skipped: int, prices: Path | None) -> str:
+    def summary(
+        self,
+        model: str,
+        cache: Cache | None,
+        skipped: int,
+        prices: Path | None,
+        *,
+        unsupported: int = 0,
+    ) -> str:
         u, secs = self.usage, self.elapsed
         rate = self.done / max(secs, 1e-9)
         lines = [
             f"run: {self.done} articles in {secs:.1f} s ({rate:.2f} articles/s): "
             f"{self.done - self.failed} ok, {self.failed} failed, {skipped} skipped"
             + (" (already done: --resume)" if skipped else "")
+            + (f", {unsupported} files not read (not an article type)" if unsupported else "")
             + (
                 f"; {self.crashed} of them model_crashed: the embedded model server died "
                 "(see above); once fixed, --resume runs them"
                 if self.crashed
+                else ""
+            )
+            + (
+                f"; {self.not_run} not run: the server could not be reached (see above); "
+                "once it answers, --resume runs them"
+                if self.not_run and not self.crashed
                 else ""
             )
         ]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
+from extractor.cli.output import output
 from extractor.errors import ConfigError
 from extractor.reports.csv_report import write_csv
 from extractor.reports.html_report import render_html
@@ -46,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--text-dir {args.text_dir}: not a directory. Check the path.")
     results = load_runs(args.runs)
     if args.csv:
-        with _output(args.csv, "--csv") as out:
+        with output(args.csv, "--csv") as out:
             n = write_csv(results, out)
         if args.csv != "-":
             print(f"extractor: wrote {args.csv} ({n} rows)", file=sys.stderr)
@@ -54,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         report = render_html(results, text_dir=args.text_dir, title=args.title)
         for problem in report.problems:
             print(f"extractor: {problem}", file=sys.stderr)
-        with _output(args.html, "--html") as out:
+        with output(args.html, "--html") as out:
             out.write(report.html)
         if args.html != "-":
             print(
@@ -63,19 +61,3 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
-
-
-@contextmanager
-def _output(target: str, option: str) -> Iterator[TextIO]:
-    """stdout for "-", else the file (UTF-8, parent directory created)."""
-    if target == "-":
-        yield sys.stdout
-        return
-    path = Path(target)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ConfigError(f"{option} {target}: cannot write ({exc.strerror}).") from exc
-    with handle:
-        yield handle

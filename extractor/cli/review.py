@@ -39,9 +39,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"review: wrote {path}", file=sys.stderr)
         return 0
     outcome = review(results, load_fixtures(args.against).results)
-    print("\n".join(format_review(outcome)), file=sys.stderr)
-    if args.json:
+    if args.json:  # the data on stdout: the JSON, else the text
+        print("\n".join(format_review(outcome)), file=sys.stderr)
         print(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(format_review(outcome)))
     return 1 if outcome.changed else 0
 
 

@@ -17,8 +17,8 @@ from extractor.results.jsonl import load_runs
 HELP = "actor x target matrix of positions across the articles of runs"
 EPILOG = """Actors are merged by canonical name, targets grouped by normalized text.
 A cell lists each article's position, with the article's date when known; "*" marks a
-conditional position (the stance has conditions). Rich table on stderr by default;
---csv (one row per actor) or --json (one cell per actor and target) on stdout."""
+conditional position (the stance has conditions). A rich table on stdout by default;
+--csv (one row per actor) or --json (one cell per actor and target) instead."""
 
 COLUMN_WIDTH = 18  # below this a target column is unreadable: list by target instead
 _STYLE = {"support": "green", "oppose": "red", "neutral": "yellow", "unclear": "dim"}
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv:
         write_csv(table)
     else:
-        console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
         if not table.actors:
             console.print(f"table: no stances in {len(results)} articles.")
         elif len(table.targets) <= max(1, (console.width - 24) // COLUMN_WIDTH):

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from extractor.cli.report import _output
+from extractor.cli.output import output
 from extractor.errors import ConfigError
 from extractor.results.jsonl import load_runs
 from extractor.timeline import Point, Row, Timeline, build_timeline, load_mapping
@@ -59,12 +59,12 @@ def run(args: argparse.Namespace) -> int:
     results = load_runs(args.runs)
     timeline = build_timeline(results, mapping=mapping, actor=args.actor, target=args.target)
     if args.csv:
-        with _output(args.csv, "--csv") as out:
+        with output(args.csv, "--csv") as out:
             n = write_csv(timeline, out)
         if args.csv != "-":
             print(f"extractor: wrote {args.csv} ({n} positions)", file=sys.stderr)
     elif args.html:
-        with _output(args.html, "--html") as out:
+        with output(args.html, "--html") as out:
             out.write(render_html(timeline, title=args.title))
         if args.html != "-":
             print(

@@ -4,10 +4,14 @@ Writing JSONL results so that a killed run leaves only whole lines, and resuming
 
 Each result is written as one line with a single write of its bytes straight to the file
 descriptor (no Python buffer that could flush half a line), so after a kill the file ends
-with a whole line. Resuming (`resume_done`) reads what an earlier run wrote, keeps every
-complete result, and rewrites the file without a torn last line (should one exist) and
-without results that ended with an error: those articles are run again. An article counts
-as done when its id and the SHA-256 of its text match a kept line.
+with a whole line. A write that fails (disk full) is undone (the file is cut back to the
+line before) and raised as an OutputError naming the file: the lines before stay whole,
+and `--resume` continues once there is room.
+
+Resuming (`resume_done`) reads what an earlier run wrote, keeps every complete result,
+and rewrites the file without a torn last line (should one exist) and without results
+that ended with an error: those articles are run again. An article counts as done when
+its id and the SHA-256 of its text match a kept line.
 
 Reading a run (`load_run`, `load_runs`): every line must be an ArticleResult; a bad one is
 a ConfigError naming its number.
@@ -15,6 +19,7 @@ a ConfigError naming its number.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -23,7 +28,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from extractor.errors import ConfigError, first_error
+from extractor.errors import ConfigError, OutputError, first_error
 from extractor.schemas import ArticleResult
 
 DoneKey = tuple[str, str]  # (article id, sha256 of its text)
@@ -44,6 +49,7 @@ class JsonlWriter:
         self.append = append
         self._stream = stream
         self._fd: int | None = None
+        self.written = 0  # lines written by this writer
 
     def __enter__(self) -> JsonlWriter:
         if self.target == "-":
@@ -61,12 +67,24 @@ class JsonlWriter:
         line = result.model_dump_json() + "\n"
         if self._fd is None:
             assert self._stream is not None
-            self._stream.write(line)
+            self._stream.write(line)  # a closed pipe or full disk: the CLI's main says so
             self._stream.flush()
+            self.written += 1
             return
         data = line.encode("utf-8")
-        while data:  # a regular file takes it in one write; loop in case it does not
-            data = data[os.write(self._fd, data) :]
+        start = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            while data:  # a regular file takes it in one write; loop in case it does not
+                data = data[os.write(self._fd, data) :]
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # a device such as /dev/full has no size
+                os.ftruncate(self._fd, start)
+            raise OutputError(
+                f"-o {self.target}: cannot write ({exc.strerror}); the {self.written} lines "
+                "written before are whole. Free space (or choose another -o), then run the "
+                "same command with --resume."
+            ) from exc
+        self.written += 1
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

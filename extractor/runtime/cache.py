@@ -13,7 +13,8 @@ merging) makes it ground the cached answers again instead of reusing stale recor
 
 Errors are never cached. The file uses WAL journaling and a busy timeout, so several
 processes can read and write it at once. `extractor extract` uses `default_path()` unless
-`--cache PATH` or `--no-cache`; the library uses no cache unless given one.
+`--cache PATH` or `--no-cache`; so does the library unless given another cache or
+`cache=None`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, on_command_line, option
 
 ENV = "EXTRACTOR_CACHE"  # a path that overrides the default location
 # the packages and modules whose code turns a model's answers into an article's records:
@@ -101,9 +102,13 @@ class Cache:
                 "(key TEXT PRIMARY KEY, result TEXT NOT NULL, created REAL NOT NULL)"
             )
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(
-                f"--cache {self.path}: cannot open it as a cache ({exc}). "
+            other = (
                 "Pass another --cache PATH, or --no-cache."
+                if on_command_line()
+                else "Pass another cache=PATH, or cache=None."
+            )
+            raise ConfigError(
+                f"{option('cache')} {self.path}: cannot open it as a cache ({exc}). {other}"
             ) from exc
 
     def get(self, key: str) -> str | None:

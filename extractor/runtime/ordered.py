@@ -10,7 +10,7 @@ unfinished one. With `ordered=False` results come out as each article completes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TypeVar
 
 A = TypeVar("A")
@@ -24,7 +24,7 @@ async def run_concurrently(
     *,
     ordered: bool = True,
     lookahead: int | None = None,
-) -> AsyncIterator[R]:
+) -> AsyncGenerator[R, None]:
     """Yield `await run_one(item)` for every item. An exception from `run_one` cancels the
     articles still running and propagates; so does stopping the iteration early."""
     window = lookahead or max(8 * concurrency, 16)
