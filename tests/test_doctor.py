@@ -77,7 +77,8 @@ def test_doctor_fails_when_nothing_answers(capsys: pytest.CaptureFixture[str]) -
 def test_doctor_without_a_model_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--base-url", "http://127.0.0.1:9/v1"]) == 1
     assert _lines(capsys.readouterr().out)["model"] == (
-        "FAIL  model: --base-url needs --model: the name the server knows the model by."
+        "FAIL  model: --base-url needs --model: the name the server knows the model by "
+        "(`extractor models --base-url URL` lists them)."
     )
 
 
