@@ -98,8 +98,7 @@ class ServerDown(ServerUnreachable):
     def not_run(self) -> ServerDown:
         return ServerDown(
             f"{NOT_RUN}{self.where} could not be reached by {self.streak} articles in a row; "
-            "once it answers, run them again"
-            + (" (--resume)." if _CLI.get() else "."),
+            "once it answers, run them again" + (" (--resume)." if _CLI.get() else "."),
             where=self.where,
             streak=self.streak,
         )

@@ -86,6 +86,13 @@ def _private_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(where))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's ~/.config/extractor/config.toml (set but empty:
+    no settings file); a test of the settings file sets its own."""
+    monkeypatch.setenv("EXTRACTOR_CONFIG", "")
+
+
 def extract_argv(
     base_url: str, *paths: object, out: object, mode: str = "json", extra: tuple[str, ...] = ()
 ) -> list[str]:

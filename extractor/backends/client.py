@@ -490,6 +490,11 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
                 f"{where} refused or dropped the connection while its process was still "
                 "running: run `extractor doctor` to check the embedded model."
             )
+        if b.base_url is None and os.environ.get("OPENAI_BASE_URL"):  # the SDK reads it
+            return ServerUnreachable(
+                f"Cannot reach {os.environ['OPENAI_BASE_URL']} (connection refused or dropped), "
+                "the OPENAI_BASE_URL set in the environment: is it right?"
+            )
         if b.base_url is None:  # OpenAI: the user gave no URL, only a model or a key
             return ServerUnreachable(
                 f"Cannot reach {where} (connection refused or dropped): check this machine's "

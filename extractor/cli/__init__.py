@@ -5,4 +5,15 @@ module per subcommand: HELP, optional EPILOG, add_arguments(parser), run(args) -
 To add a subcommand, write its module here and list it in COMMANDS.
 """
 
-COMMANDS = ["extract", "batch", "schema", "report", "review", "eval", "table", "timeline", "doctor"]
+COMMANDS = [
+    "extract",
+    "batch",
+    "schema",
+    "report",
+    "review",
+    "eval",
+    "table",
+    "timeline",
+    "doctor",
+    "models",
+]

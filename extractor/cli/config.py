@@ -44,6 +44,12 @@ KEYS: dict[str, tuple[type, ...]] = {
     "threads": (int,),
     "context_tokens": (int,),
 }
+_WANT = {
+    (str,): "a string",
+    (str, bool): "a path, or false",
+    (int,): "a whole number",
+    (int, float): "a number",
+}
 _OTHER_MODEL = {"gguf": "base_url", "base_url": "gguf"}  # given on the command line: drop
 
 
@@ -82,8 +88,7 @@ def load_config(path: Path) -> dict[str, Any]:
             )
         kinds = KEYS[key]
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            want = " or ".join("true/false" if k is bool else k.__name__ for k in kinds)
-            raise ConfigError(f"{path}: {key} = {value!r}: give a {want}.")
+            raise ConfigError(f"{path}: {key} = {value!r}: give {_WANT[kinds]}.")
     return data
 
 

@@ -4,6 +4,8 @@ benchmarks: `with FakeServer(responder) as server: ... server.base_url ...`.
 The responder gets each request's JSON body and returns a `Reply`: a status, a body
 (a dict sent as JSON, or raw bytes), headers, a delay before answering, `drop=True` to
 close the connection without an answer, or `cut=N` to stop after N bytes of the body.
+`server.kill()` plays a server that died: the listening socket closes (new connections
+are refused) and requests on connections still open are dropped unanswered.
 `completion()` builds a chat completion whose answer is JSON content (JSON modes) or a
 tool call (tools mode), whichever the request asked for.
 """
@@ -78,6 +80,7 @@ class FakeServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []  # request headers, in the same order
         self._lock = threading.Lock()
+        self.killed = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,6 +103,9 @@ class FakeServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if server.killed:
+                    self._send(Reply(drop=True))
+                    return
                 with server._lock:
                     server.requests.append(body)
                     server.headers.append(dict(self.headers))
@@ -144,5 +150,12 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def kill(self) -> None:
+        """From now on, connections are refused and open ones dropped (call it from a
+        responder, or from the test)."""
+        self.killed = True
         self._httpd.shutdown()
         self._httpd.server_close()
