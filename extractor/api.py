@@ -393,28 +393,31 @@ class Extractor:
             self._slots = (loop, asyncio.Semaphore(self.concurrency))
         return self._slots[1]
 
-    def close(self) -> None:
+    def close(self, *, at_once: bool = False) -> None:
+        """Stop the embedded server (`at_once`: kill it, as after Ctrl-C, when nobody
+        will read the answer it is generating) and close the cache."""
         if self._embedded is not None:
-            self._embedded.stop()
+            self._embedded.stop(at_once=at_once)
         if self._own_cache and self.cache is not None:
             self.cache.close()
 
-    async def aclose(self) -> None:
+    async def aclose(self, *, at_once: bool = False) -> None:
         if self._llm is not None:
             await self._llm.aclose()
-        self.close()
+        self.close(at_once=at_once)
 
     def __enter__(self) -> Extractor:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(at_once=kind is not None and issubclass(kind, KeyboardInterrupt))
 
     async def __aenter__(self) -> Extractor:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
+    async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        stopped = kind is not None and issubclass(kind, KeyboardInterrupt | asyncio.CancelledError)
+        await self.aclose(at_once=stopped)
 
 
 def extract(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import park_answer
+from conftest import NEEDS_EMBEDDED_MODEL, park_answer
 
 from tests.support.fakeserver import FakeServer, Reply, completion
 
@@ -352,6 +352,22 @@ def test_ctrl_c_says_at_once_it_is_stopping_and_how_to_resume(tmp_path: Path) ->
         f"extractor: interrupted; 0 of 3 articles done; the lines in {out} are whole. Run the "
         "same command with --resume to do the rest."
     )
+
+
+@NEEDS_EMBEDDED_MODEL
+def test_ctrl_c_kills_the_embedded_server_instead_of_waiting_for_it() -> None:
+    """After Ctrl-C nobody reads the answer the embedded server is generating: it is
+    killed, not asked to finish (its graceful shutdown waited for that answer: 8 s). A
+    process that ignores SIGTERM stands in for a server busy answering."""
+    from extractor import Extractor
+
+    busy = subprocess.Popen(["sh", "-c", "trap '' TERM; sleep 60"])
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), Extractor() as ex:
+        assert ex.embedded is not None
+        ex.embedded._proc = busy
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 3 and busy.poll() == -signal.SIGKILL
 
 
 # -- output conventions ---------------------------------------------------------------

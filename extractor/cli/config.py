@@ -44,7 +44,7 @@ KEYS: dict[str, tuple[type, ...]] = {
     "threads": (int,),
     "context_tokens": (int,),
 }
-_WANT = {
+_WANT: dict[tuple[type, ...], str] = {
     (str,): "a string",
     (str, bool): "a path, or false",
     (int,): "a whole number",

@@ -251,8 +251,12 @@ def _run(args: argparse.Namespace, state: _Run) -> int:
 async def _run_async(
     extractor: Extractor, todo: list[Article], emit: Callable[[ArticleResult], None]
 ) -> None:
+    stopped = False  # by Ctrl-C: the embedded server is killed, not waited for
     try:
         async for result in extractor.arun_many(todo):
             emit(result)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        stopped = True
+        raise
     finally:
-        await extractor.aclose()
+        await extractor.aclose(at_once=stopped)

@@ -12,4 +12,4 @@ def closest(word: str, known: Iterable[str]) -> str | None:
     ranks "--mode" above "--model" for "--modle"."""
     close = difflib.get_close_matches(word, list(known), 3, 0.6)
     same = [c for c in close if sorted(c) == sorted(word)]
-    return (same or close or [None])[0]
+    return (same or close)[0] if close else None
