@@ -54,7 +54,7 @@ def embedded() -> list[Row]:
     warm = from_text(WARM, id="warm")
 
     threads = available_cores()
-    with Extractor(strategy="article", reasks=0, threads=threads) as ex:
+    with Extractor(strategy="article", reasks=0, threads=threads, cache=None) as ex:
         ex.run(warm)  # starts the server, fills the prompt prefix
         t = time.perf_counter()
         result = ex.run(seed)

@@ -246,7 +246,11 @@ def long_article(chars: int = 100_000, concurrency: int = 8) -> list[Row]:
     t = time.perf_counter()
     with FakeServer(respond) as server:
         ex = Extractor(
-            base_url=server.base_url, model="m", strategy="article", concurrency=concurrency
+            base_url=server.base_url,
+            model="m",
+            strategy="article",
+            concurrency=concurrency,
+            cache=None,  # measured: never answered from a cache
         )
         result = asyncio.run(go(ex))
         requests = len(server.requests)

@@ -120,3 +120,21 @@ def test_links_between_pages_resolve() -> None:
 
 def test_readme_stays_short() -> None:
     assert (ROOT / "README.md").stat().st_size < 10_000
+
+
+# a repository path in backticks: `extractor/runtime/prices.json`, `tests/test_faults.py`
+REPO_PATH = re.compile(
+    r"`((?:extractor|tests|benchmarks|docs|schemas|prompts|seeds|cassettes)/[\w./-]*)`"
+)
+
+
+def test_paths_the_docs_name_exist() -> None:
+    """A path the docs name is there (`extractor/prices.json` had moved to runtime/)."""
+    named = [
+        (page.name, path.rstrip("/."))
+        for page in PAGES
+        for path in REPO_PATH.findall(page.read_text(encoding="utf-8"))
+    ]
+    assert len(named) >= 20
+    missing = [(page, path) for page, path in named if not (ROOT / path).exists()]
+    assert missing == []
