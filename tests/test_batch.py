@@ -248,12 +248,15 @@ def test_completed_with_only_an_error_file(corpus: Path, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("state", ["expired", "cancelled"])
 def test_expired_or_cancelled_with_part_of_the_output(
-    corpus: Path, tmp_path: Path, state: str
+    corpus: Path, tmp_path: Path, state: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     batch, out = tmp_path / "batch", tmp_path / "out.jsonl"
     with BatchAPI(quote_back) as api:
         assert _prepare(api, corpus, batch) == 0
+        capsys.readouterr()
         assert main(["batch", "status", "--dir", str(batch)]) == 4  # not submitted
+        shown = capsys.readouterr()
+        assert "not submitted" in shown.out and shown.err == ""  # the table is data: stdout
         assert main(["batch", "submit", "--dir", str(batch)]) == 0
         assert main(["batch", "status", "--dir", str(batch)]) == 3  # running
         api.finish_all(Script(state=state, keep=1))

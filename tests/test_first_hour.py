@@ -576,7 +576,11 @@ def test_settings_file_gives_defaults_and_the_command_line_wins(tmp_path: Path) 
         assert cli("extract", str(tmp_path / "a.txt"), "-q", env=env).returncode == 0
         assert cli("extract", str(tmp_path / "a.txt"), "-q", "-m", "cli", env=env).returncode == 0
         models = [r["model"] for r in server.requests]
+        doctor = cli("doctor", env=env)
     assert models == ["from-file", "cli"]  # cache = false: asked twice
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert doctor.stdout.splitlines()[0] == f"info  settings: {config}"
+    assert "info  model: from-file at " in doctor.stdout and server.base_url in doctor.stdout
 
 
 def test_settings_file_in_the_default_place(tmp_path: Path) -> None:

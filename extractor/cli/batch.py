@@ -258,9 +258,9 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(s) for s in manifest.shards]))
     else:
-        console = Console(file=sys.stderr)
+        console = Console(file=sys.stdout)  # the table is the data: stdout
         if not console.is_terminal:  # a log or a pipe: whole ids, no wrapping
-            console = Console(file=sys.stderr, width=200)
+            console = Console(file=sys.stdout, width=200)
         console.print(_table(manifest))
     return exit_code(manifest)
 

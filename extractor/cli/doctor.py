@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from extractor.cli.checks import diagnose  # imports the pipeline: keeps `--help` light
 
     failed = 0
+    settings = getattr(args, "config_file", None)
+    if settings is not None:  # options the command line left out came from there
+        print(f"info  settings: {settings}", flush=True)
     for check in diagnose(
         model=args.model,
         base_url=args.base_url,
