@@ -184,7 +184,10 @@ class Extractor:
         if cache is True:
             cache = default_path()
         self._own_cache = isinstance(cache, str | Path)
-        self.cache = Cache(cache) if isinstance(cache, str | Path) else (cache or None)
+        if isinstance(cache, str | Path):
+            self.cache: Cache | None = Cache(cache)
+        else:  # not `cache or None`: an empty Cache has length 0, so it is falsy
+            self.cache = None if cache is None or cache is False else cache
         self.stop_after_unreachable = stop_after_unreachable
         self._unreachable = 0  # articles in a row that could not reach the server
         self._down: ServerDown | None = None

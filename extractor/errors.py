@@ -2,8 +2,10 @@
 
 `kind` is what lands in an article's `error.kind` when the failure is per article.
 
-Messages name options the way the user gave them: `option("base_url")` is `--base-url`
-while the command line runs (`command_line()`), and `base_url=` for a library caller.
+Errors raised to the caller name options the way the user gave them: `option("base_url")`
+is `--base-url` while the command line runs (`command_line()`), and `base_url=` for a
+library caller. Messages recorded in the output (an article's `error`, its warnings) are
+the same from both, so a run's records do not depend on who ran it.
 An article recorded without being run (the server had died, or stopped answering) has
 a message that starts with NOT_RUN.
 """
@@ -98,7 +100,7 @@ class ServerDown(ServerUnreachable):
     def not_run(self) -> ServerDown:
         return ServerDown(
             f"{NOT_RUN}{self.where} could not be reached by {self.streak} articles in a row; "
-            "once it answers, run them again" + (" (--resume)." if _CLI.get() else "."),
+            "once it answers, run them again (--resume).",
             where=self.where,
             streak=self.streak,
         )

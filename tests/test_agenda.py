@@ -263,6 +263,7 @@ def _run(server: FakeServer, texts: list[str], concurrency: int) -> list[dict[st
             mode="json",
             strategy="agenda",
             concurrency=concurrency,
+            cache=None,  # each run asks: the library's default cache would answer the second
         ) as ex:
             articles = [from_text(t, id=f"a{i}") for i, t in enumerate(texts)]
             return [r.model_dump() async for r in ex.arun_many(articles)]
@@ -273,7 +274,9 @@ def _run(server: FakeServer, texts: list[str], concurrency: int) -> list[dict[st
 def test_pipeline_sync_and_concurrent_give_the_same_grounded_records(tmp_path: Path) -> None:
     texts = [synthetic_article(i, 2500) for i in range(4)]
     with FakeServer(quote_back) as server:
-        with Extractor(base_url=server.base_url, model="m", mode="json", strategy="agenda") as ex:
+        with Extractor(
+            base_url=server.base_url, model="m", mode="json", strategy="agenda", cache=None
+        ) as ex:
             one = [ex.run(from_text(t, id=f"a{i}")).model_dump() for i, t in enumerate(texts)]
         four = _run(server, texts, 4)
     assert four == one

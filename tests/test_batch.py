@@ -292,7 +292,7 @@ def test_failed_at_validation(
         }
         api.finish_all(Script(state="failed", validation_errors=[error]))
         assert main(["batch", "status", "--dir", str(batch)]) == 1
-        assert "invalid_json_line" in capsys.readouterr().err
+        assert "invalid_json_line" in capsys.readouterr().out  # the status table: stdout
         assert Manifest.load(batch).shards[0].errors == [
             "invalid_json_line: This line is not parseable as valid JSON. (line 2)"
         ]

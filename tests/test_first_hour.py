@@ -557,7 +557,7 @@ def test_library_stops_early_on_a_dead_server() -> None:
     assert sum(r.usage.requests for r in results) == 8  # 2 articles x 4 attempts, then none
     assert results[-1].error is not None and results[-1].error.message == (
         f"Not run: {url} could not be reached by 2 articles in a row; once it answers, run "
-        "them again."
+        "them again (--resume)."
     )
 
 

@@ -469,7 +469,7 @@ def _parse_last(completion: Any, model: type[T], failed: BaseException | None) -
     except (AttributeError, IndexError, TypeError, ValueError, ValidationError) as exc:
         raise InvalidOutput(
             f"The model's answer does not fit the schema ({_first_error(failed or exc)}): "
-            f"try a stronger model, or more {option('reasks')}."
+            "try a stronger model, or more --reasks."
         ) from exc
 
 
@@ -479,11 +479,12 @@ def _first_error(exc: BaseException) -> str:
 
 
 def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
+    """The project's error for a failed request. The messages of per-article failures
+    are recorded in the output, so they read the same from the CLI and the library (the
+    CLI's option names); only a fatal one, raised to the caller, names its options."""
     where = b.where
     if isinstance(exc, openai.APITimeoutError):
-        return Timeout(
-            f"{where} did not answer within {b.timeout:g} s: raise {option('timeout')} or retry."
-        )
+        return Timeout(f"{where} did not answer within {b.timeout:g} s: raise --timeout or retry.")
     if isinstance(exc, openai.APIConnectionError):
         if b.embedded:  # its process was alive when the connection failed
             return ServerUnreachable(
@@ -502,12 +503,11 @@ def _model_error(exc: openai.APIError, b: Backend) -> ModelError:
             )
         return ServerUnreachable(
             f"Cannot reach {where} (connection refused or dropped): is the server running? "
-            f"Check {option('base_url')}."
+            "Check --base-url."
         )
     if isinstance(exc, openai.RateLimitError):
         return RateLimited(
-            f"{where} kept answering 429 (rate limited): retry later, or lower "
-            f"{option('concurrency')}."
+            f"{where} kept answering 429 (rate limited): retry later, or lower --concurrency."
         )
     if isinstance(exc, openai.InternalServerError):
         return ServerFailed(f"{where} failed with HTTP {exc.status_code}: {_short(exc)}")
