@@ -14,7 +14,7 @@ the model is evaluation only and never committed, its answers are in the cassett
       .venv/bin/python -m pytest tests/test_timeline_fixture.py --record-mode=rewrite
 
 Not SmolLM2-135M, the embedded default: with the agenda strategy its stances are only
-those the sentences state in so many words (5 on the seed, tests/test_cassettes.py), and a
+those the parse reads (5 on the seed, tests/test_cassettes.py), and a
 timeline needs the model's stances to show shifts.
 """
 
