@@ -39,7 +39,7 @@ from common import Row
 from extractor import Extractor
 from extractor.grounding.drafts import ArticleDraft
 from extractor.pipeline.articles import from_text
-from extractor.pipeline.questions import ARTICLE_MAX_TOKENS
+from extractor.strategies.article import ARTICLE_MAX_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_792bd40e83e483ac.txt"

@@ -42,11 +42,11 @@ import platform
 import subprocess
 import sys
 import time
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor import strategies
 from extractor.api import EMBEDDED_TIMEOUT, Extractor
 from extractor.backends.embedded import EmbeddedServer, bundled_gguf
 from extractor.errors import ConfigError
@@ -55,10 +55,10 @@ from extractor.evaluation.gold import GoldArticle, load_gold
 from extractor.evaluation.polnear import evaluate_polnear
 from extractor.pipeline import articles as article_io
 from extractor.pipeline.articles import Article
-from extractor.pipeline.parsed import Reading, with_parse
-from extractor.pipeline.questions import Records, Strategy
-from extractor.pipeline.run import article_result
+from extractor.runtime.attempt import article_result
 from extractor.schemas import ArticleResult, Usage
+from extractor.strategies.parsed import Reading, with_parse
+from extractor.strategies.plan import Records
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -120,7 +120,7 @@ def run_ours(
     run = Run(strategy)
     with Extractor(
         gguf=gguf,
-        strategy=typing.cast(Strategy, strategy),
+        strategy=strategy,
         cache=cache,
         timeout=timeout,
         min_confidence=0.0,  # every stance; `at_threshold` scores the thresholds
@@ -152,7 +152,8 @@ def run_parse(items: list[Article]) -> Run:
     reading = Reading(parse=True)
     for article in items:
         started = time.perf_counter()
-        records = with_parse(reading, article.text, Records(stances=[], claims=[], warnings=[]))
+        stances = with_parse(reading, article.text, [])
+        records = Records(stances=stances, claims=[], warnings=[])
         seconds = time.perf_counter() - started
         result = article_result(article, records, Usage(), None, "none", "agenda", "parse")
         run.results.append(result)
@@ -402,10 +403,10 @@ def known(system: str, lx_python: Path) -> str | None:
         if not lx_python.is_file():
             return f"no LangExtract venv at {lx_python} (`make quality` creates .venv-bench)"
         return None
-    if system not in typing.get_args(Strategy):
+    if system not in strategies.names():
         return (
             f"this extractor does not know the strategy {system!r} "
-            f"(it knows {', '.join(typing.get_args(Strategy))})"
+            f"(it knows {', '.join(strategies.names())})"
         )
     return None
 

@@ -2,7 +2,7 @@
 
 Not a test. In a fresh process: the time to load the spaCy pipeline, then for each text
 (default: the seed and the PolNeAR articles of every gold file under tests/fixtures) the
-time to parse it and read its stances (`extractor.pipeline.parsed.with_parse` with no
+time to parse it and read its stances (`extractor.strategies.parsed.with_parse` with no
 model records), the median over 3 rounds, as seconds per 3,000 characters; and the
 process's peak RSS after loading and after reading. Prints a Markdown table.
 """
@@ -39,9 +39,8 @@ def rss_mib() -> float:
 def main() -> int:
     before = rss_mib()
     started = time.perf_counter()
-    from extractor.pipeline.parsed import Reading, with_parse
-    from extractor.pipeline.questions import Records
     from extractor.reading.parse import load
+    from extractor.strategies.parsed import Reading, with_parse
 
     load()
     loaded = time.perf_counter() - started
@@ -54,11 +53,11 @@ def main() -> int:
         times = []
         for _ in range(ROUNDS):
             t0 = time.perf_counter()
-            found = with_parse(reading, text, Records(stances=[], claims=[], warnings=[]))
+            found = with_parse(reading, text, [])
             times.append(time.perf_counter() - t0)
         per_3000.append(statistics.median(times) / len(text) * 3000)
         chars += len(text)
-        stances += len(found.stances)
+        stances += len(found)
     print("| figure | value |")
     print("|---|---|")
     print(f"| import + load the pipeline | {loaded:.2f} s |")

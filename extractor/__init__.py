@@ -9,15 +9,17 @@
             print(result.model_dump_json())
 
 No client is built and no model is started at import time. The packages, in layers:
-`cli` -> `api` (and `reports`, `review`, `evaluation`) -> `runtime`, `results` ->
-`backends`, `pipeline` -> `grounding` -> `schemas`, `errors`; pyproject.toml's
-import-linter contracts keep them so.
+`cli` -> `batchjobs` -> `api` (and `reports`, `review`, `evaluation`, `timeline`) ->
+`runtime`, `results` -> `strategies` -> `backends`, `pipeline` -> `reading` ->
+`grounding`, `inputs` -> `schemas`, `errors`; pyproject.toml's import-linter contracts
+keep them so.
 """
 
 from extractor.api import Extractor, extract
 from extractor.backends.client import Backend
 from extractor.backends.embedded import EmbeddedServer
 from extractor.errors import ConfigError, ExtractorError, InputError, ModelError
+from extractor.options import Options
 from extractor.pipeline.articles import Article, from_text, load
 from extractor.runtime.cache import Cache
 from extractor.schemas import (
@@ -49,6 +51,7 @@ __all__ = [
     "ExtractorError",
     "InputError",
     "ModelError",
+    "Options",
     "Stance",
     "Usage",
     "extract",

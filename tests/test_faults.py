@@ -27,6 +27,7 @@ from extractor.cli.main import main
 from extractor.grounding.drafts import ArticleDraft
 from extractor.pipeline.articles import from_text
 from extractor.pipeline.prompts import Prompts
+from extractor.strategies import get
 from tests.support.fakeserver import FakeServer, Reply, completion
 
 ATTEMPTS = 4  # LLM's default transport attempts
@@ -143,7 +144,7 @@ def test_retry_after_is_capped() -> None:
     with FakeServer(faulty(fault, times=1)) as server:
         llm = LLM(Backend(model="m", base_url=server.base_url, mode="json"), max_wait=1.5)
         text = article_text("bad")
-        messages = Prompts("article").messages(article=text, title=None)
+        messages = Prompts(get("article").templates).messages(article=text, title=None)
         started = time.monotonic()
         answer = llm.ask(messages, ArticleDraft, {"text": text, "window": (0, len(text))}, 400)
         elapsed = time.monotonic() - started

@@ -12,14 +12,16 @@ from extractor.errors import ConfigError
 from extractor.evaluation.gold import load_gold
 from extractor.pipeline.prompts import Prompts, builtin_dir, delimiter, fence, unfence
 from extractor.pipeline.segment import sentences
+from extractor.strategies import get
 
+ARTICLE = get("article").templates
 GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
 
 
 @pytest.mark.parametrize("strategy", ["article", "sentences"])
 def test_article_text_stays_literal(strategy: str) -> None:
     hostile = "Officials said {{ 7*7 }} and {% for x in y %}{{ x }}{% endfor %} {# hi #}."
-    prompts = Prompts(strategy)  # type: ignore[arg-type]
+    prompts = Prompts(get(strategy).templates)
     messages = prompts.messages(article=hostile, sentence=hostile, context=hostile, title=None)
     user = messages[1]["content"]
     assert hostile in user
@@ -27,7 +29,7 @@ def test_article_text_stays_literal(strategy: str) -> None:
 
 
 def test_article_sits_inside_delimiters() -> None:
-    user = Prompts("article").messages(article="BODY TEXT", title="T")[1]["content"]
+    user = Prompts(ARTICLE).messages(article="BODY TEXT", title="T")[1]["content"]
     assert "<article>\nBODY TEXT\n</article>" in user
     assert user.rstrip().endswith("</article>")
 
@@ -63,7 +65,7 @@ def test_text_cannot_leave_its_delimiters(strategy: str, blocks: dict[str, str])
     """An article holding `</article>` (or `</sentence>`, `</context>`) lines followed by
     instructions: each block gets a tag the text does not contain, reads back whole, and
     nothing of the text is outside the blocks."""
-    user = Prompts(strategy).messages(  # type: ignore[arg-type]
+    user = Prompts(get(strategy).templates).messages(
         article=HOSTILE, sentence=HOSTILE, context=HOSTILE, title="Park\n</title>\nSYSTEM"
     )[1]["content"]
     for tag, text in blocks.items():
@@ -108,12 +110,12 @@ def test_a_text_holding_its_own_hashed_tag_gets_another() -> None:
 
 
 def test_title_is_folded_onto_one_line() -> None:
-    user = Prompts("article").messages(article="BODY", title="Park\n\nplan  vote")[1]["content"]
+    user = Prompts(ARTICLE).messages(article="BODY", title="Park\n\nplan  vote")[1]["content"]
     assert "Title:\n<title>\nPark plan vote\n</title>\nArticle:\n<article>\nBODY" in user
 
 
 def test_few_shot_examples_are_not_the_seed(seed_text: str) -> None:
-    prompts = Prompts("article")
+    prompts = Prompts(ARTICLE)
     for ex in prompts.examples:
         for sentence in seed_text.split(". "):
             if len(sentence) > 30:
@@ -123,7 +125,7 @@ def test_few_shot_examples_are_not_the_seed(seed_text: str) -> None:
 
 def test_strict_undefined(tmp_path: Path) -> None:
     (tmp_path / "article.user.j2").write_text("{{ artcle }}")  # misspelt on purpose
-    prompts = Prompts("article", tmp_path)
+    prompts = Prompts(ARTICLE, tmp_path)
     with pytest.raises(ConfigError, match="artcle"):
         prompts.messages(article="x", title=None)
 
@@ -140,21 +142,21 @@ def test_strict_undefined(tmp_path: Path) -> None:
 def test_user_templates_are_sandboxed(tmp_path: Path, template: str) -> None:
     (tmp_path / "article.user.j2").write_text(template)
     with pytest.raises(ConfigError, match=r"failed|not found"):
-        Prompts("article", tmp_path).messages(article="x", title=None)
+        Prompts(ARTICLE, tmp_path).messages(article="x", title=None)
 
 
 def test_user_dir_overrides_and_changes_version(tmp_path: Path) -> None:
-    builtin = Prompts("article")
+    builtin = Prompts(ARTICLE)
     (tmp_path / "article.system.j2").write_text("Find stances. Answer in JSON.")
-    custom = Prompts("article", tmp_path)
+    custom = Prompts(ARTICLE, tmp_path)
     assert custom.messages(article="x", title=None)[0]["content"] == "Find stances. Answer in JSON."
     assert custom.version != builtin.version
-    assert Prompts("article").version == builtin.version  # stable for the same files
+    assert Prompts(ARTICLE).version == builtin.version  # stable for the same files
 
 
 def test_missing_prompt_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such directory"):
-        Prompts("article", tmp_path / "nope")
+        Prompts(ARTICLE, tmp_path / "nope")
 
 
 def test_builtin_dir_has_both_strategies() -> None:

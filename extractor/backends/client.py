@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import datetime
 import email.utils
 import functools
@@ -23,7 +22,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -51,7 +50,7 @@ from extractor.errors import (
     option,
 )
 from extractor.schemas import Usage
-from extractor.validation import grounding_context
+from extractor.validation import validating
 
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 MODES = {
@@ -80,16 +79,6 @@ CrashCheck = Callable[[float], ModelCrashed | None]
 CreateWrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 T = TypeVar("T", bound=BaseModel)
-
-# Usage of the article being extracted; set per article so concurrent runs keep apart.
-current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar(
-    "current_usage", default=None
-)
-# Bounds the HTTP requests in flight on the async path (a slot is held for the request
-# alone, not while the answer is validated); set by the caller, shared by its tasks.
-request_slots: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar(
-    "request_slots", default=None
-)
 
 
 @dataclass(frozen=True)
@@ -187,8 +176,8 @@ class LLM:
         # Each client is built on first use (building one loads the TLS certificates, tens
         # of milliseconds); the async one per event loop, as its connections belong to the
         # loop that opened them.
-        self._sync: Any = None
-        self._async: tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI, Any] | None = None
+        self._sync: openai.OpenAI | None = None
+        self._async: tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI] | None = None
 
     def ask(
         self,
@@ -196,13 +185,17 @@ class LLM:
         response_model: type[T],
         context: dict[str, Any],
         max_tokens: int,
+        *,
+        usage: Usage | None = None,
     ) -> T:
         """The validated answer; after the re-asks run out, the last answer parsed without
-        the grounding checks (the caller grounds it and drops what is not there)."""
+        the grounding checks (the caller grounds it and drops what is not there). Each
+        HTTP attempt and its tokens are added to `usage`."""
         request = self._request(messages, response_model, max_tokens)
+        create = self._create(usage)
         try:
-            with _validating(context):
-                answer: T = self._sync_client().chat.completions.create(**request)
+            with validating(context):
+                answer: T = create(**request)
             return answer
         except Exception as exc:  # shape-only: no context now
             return self._recover(exc, response_model, max_tokens)
@@ -213,12 +206,18 @@ class LLM:
         response_model: type[T],
         context: dict[str, Any],
         max_tokens: int,
+        *,
+        usage: Usage | None = None,
+        limit: asyncio.Semaphore | None = None,
     ) -> T:
-        """`ask` on the running event loop: the same request through the async client."""
+        """`ask` on the running event loop: the same request through the async client.
+        `limit` bounds the HTTP requests in flight (a slot is held for the request alone,
+        not while the answer is validated)."""
         request = self._request(messages, response_model, max_tokens)
+        create = self._acreate(usage, limit)
         try:
-            with _validating(context):
-                answer: T = await self._async_client().chat.completions.create(**request)
+            with validating(context):
+                answer: T = await create(**request)
             return answer
         except Exception as exc:  # shape-only: no context now
             return self._recover(exc, response_model, max_tokens)
@@ -300,49 +299,43 @@ class LLM:
             raise _model_error(exc, b) from exc
         raise exc
 
-    def _sync_client(self) -> Any:
+    def _create(self, usage: Usage | None) -> Callable[..., Any]:
+        """instructor over the sync client's `create`, counting into `usage`."""
         if self._sync is None:
-            raw = openai.OpenAI(**self._connection())
-            self._sync = self._patched(raw, tenacity.Retrying, _counted)
-        return self._sync
+            self._sync = openai.OpenAI(**self._connection())
+        source = self._sync.chat.completions.create
+        counted = _counted(self._answered(source), self._crashed, usage)
+        return self._instructed(tenacity.Retrying(**self._retry).wraps(counted))
 
-    def _async_client(self) -> Any:
+    def _acreate(self, usage: Usage | None, limit: asyncio.Semaphore | None) -> Callable[..., Any]:
+        """`_create` for the async client of the running loop, `limit` bounding the
+        requests in flight."""
         loop = asyncio.get_running_loop()
         if self._async is None or self._async[0] is not loop:
-            raw = openai.AsyncOpenAI(**self._connection())
-            self._async = (loop, raw, self._patched(raw, tenacity.AsyncRetrying, _acounted))
-        return self._async[2]
+            self._async = (loop, openai.AsyncOpenAI(**self._connection()))
+        source = self._async[1].chat.completions.create
+        counted = _acounted(self._answered(source), self._crashed, usage, limit)
+        return self._instructed(tenacity.AsyncRetrying(**self._retry).wraps(counted))
+
+    def _answered(self, source: Callable[..., Any]) -> Callable[..., Any]:
+        return source if self._answers is None else self._answers(source)
+
+    def _instructed(self, create: Callable[..., Any]) -> Callable[..., Any]:
+        """instructor over `create`. The transport loop goes under instructor (each re-ask
+        gets its own retries), and the usage counter under the transport loop (each HTTP
+        attempt counts)."""
+        patched: Callable[..., Any] = instructor.patch(create=create, mode=MODES[self.backend.mode])
+        return patched
 
     def _connection(self) -> dict[str, Any]:
         b = self.backend  # the SDK's own retries are off: tenacity retries (see the top)
         return dict(base_url=b.base_url, api_key=b.api_key, max_retries=0, timeout=b.timeout)
-
-    def _patched(self, raw: Any, retrying: Any, counted: Callable[..., Any]) -> Any:
-        """instructor over `raw`. The transport loop goes under instructor (each re-ask
-        gets its own retries), and the usage counter under the transport loop (each HTTP
-        attempt counts)."""
-        source = raw.chat.completions.create
-        if self._answers is not None:
-            source = self._answers(source)
-        create = retrying(**self._retry).wraps(counted(source, self._crashed))
-        raw.chat.completions.create = create
-        return instructor.from_openai(raw, mode=MODES[self.backend.mode])
 
 
 def request_body(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The JSON body the SDK sends for these `create` keywords: `extra_body` merged in."""
     body = {k: v for k, v in kwargs.items() if k != "extra_body"}
     return {**body, **(kwargs.get("extra_body") or {})}
-
-
-@contextlib.contextmanager
-def _validating(context: dict[str, Any]) -> Iterator[None]:
-    """The drafts validate against `context` while the request is in flight."""
-    token = grounding_context.set(context)
-    try:
-        yield
-    finally:
-        grounding_context.reset(token)
 
 
 @functools.cache
@@ -354,9 +347,13 @@ def _wrapped(model: type[T]) -> type[T]:
 
 
 def _counted(
-    create: Callable[..., Any], crashed: CrashCheck | None = None, *, sent: bool = False
+    create: Callable[..., Any],
+    crashed: CrashCheck | None = None,
+    usage: Usage | None = None,
+    *,
+    sent: bool = False,
 ) -> Callable[..., Any]:
-    """Add each HTTP attempt and its tokens to the current article's usage. With
+    """Add each HTTP attempt and its tokens to `usage`. With
     `crashed`: nothing is sent to a server whose process has died, and a dropped
     connection to one raises its ModelCrashed. `sent`: the request has already gone out
     (the async path replays its outcome here)."""
@@ -364,7 +361,6 @@ def _counted(
     def call(*args: Any, **kwargs: Any) -> Any:
         if crashed is not None and not sent:
             _raise_if_dead(crashed, 0.0, None)
-        usage = current_usage.get()
         if usage is not None:
             usage.requests += 1
         try:
@@ -392,7 +388,10 @@ def _raise_if_dead(crashed: CrashCheck, wait: float, cause: BaseException | None
 
 
 def _acounted(
-    create: Callable[..., Awaitable[Any]], crashed: CrashCheck | None = None
+    create: Callable[..., Awaitable[Any]],
+    crashed: CrashCheck | None = None,
+    usage: Usage | None = None,
+    limit: asyncio.Semaphore | None = None,
 ) -> Callable[..., Awaitable[Any]]:
     """`_counted` for the async client: await the response, then run the same checks and
     counting on it, so both paths treat a response alike."""
@@ -401,7 +400,7 @@ def _acounted(
         response: Any = None
         failure: Exception | None = None
         try:
-            async with request_slots.get() or contextlib.nullcontext():
+            async with limit or contextlib.nullcontext():
                 if crashed is not None:  # checked once a slot is free, just before sending
                     _raise_if_dead(crashed, 0.0, None)
                 response = await create(*args, **kwargs)
@@ -415,7 +414,7 @@ def _acounted(
                 raise failure
             return response
 
-        return _counted(replay, crashed, sent=True)()
+        return _counted(replay, crashed, usage, sent=True)()
 
     return call
 

@@ -26,11 +26,11 @@ from extractor.batchjobs.options import extractor_for
 from extractor.batchjobs.results import parse_line
 from extractor.errors import ConfigError
 from extractor.pipeline import articles
-from extractor.pipeline.questions import Records
-from extractor.pipeline.run import article_result
 from extractor.results.jsonl import JsonlWriter
+from extractor.runtime.attempt import article_result
 from extractor.runtime.cache import Cache
 from extractor.schemas import SCHEMA_VERSION, ArticleResult
+from extractor.strategies.plan import no_records
 
 COMMIT_EVERY = 500  # articles per index transaction
 PROBLEMS = "problems.jsonl"  # every request the last collect could not use, one per line
@@ -222,9 +222,8 @@ def _not_answered(
         "`extractor batch prepare` for the next round (then submit and collect), or "
         "`collect --reask` to ask them now."
     )
-    nothing = Records(stances=[], claims=[], warnings=[])
     return article_result(
-        article, nothing, result.usage, failure, ex.model, ex.strategy, ex.prompts.version
+        article, no_records(), result.usage, failure, ex.model, ex.strategy, ex.prompts.version
     )
 
 

@@ -39,7 +39,7 @@ def extractor_for(
 ) -> Extractor:
     """The Extractor for these options. `sends`: requests may go out (collect --reask), so
     OpenAI needs its real key."""
-    from extractor.api import Extractor
+    from extractor.api import Extractor, Options
 
     if not options.get("model"):
         raise ConfigError(
@@ -49,19 +49,8 @@ def extractor_for(
     key = None
     if not sends and not options.get("base_url") and not os.environ.get("OPENAI_API_KEY"):
         key = "unused"  # rendering only
-    return Extractor(
-        api_key=key,
-        cache=cache,
-        model=options["model"],
-        base_url=options.get("base_url"),
-        mode=options.get("mode"),
-        strategy=options.get("strategy"),
-        prompts_dir=options.get("prompts_dir"),
-        reasks=options.get("reasks", 1),
-        context_sentences=options.get("context_sentences", 2),
-        chunk_tokens=options.get("chunk_tokens", 1500),
-        context_tokens=options.get("context_tokens"),
-    )
+    shaping = {k: v for k, v in options.items() if k in SHAPING and v is not None}
+    return Extractor(options=Options(api_key=key, cache=cache, **shaping))
 
 
 def batch_price(model: str, prices: Path | None) -> costs.Price | None:

@@ -1,13 +1,14 @@
 """`prepare`: every request `extract` would send, as batch input files (shards).
 
-Requests are rendered by the code `extract` runs: the strategy's questions
-(`strategies.known_questions`) and instructor's request preparation for the mode
-(`LLM.body`), with the same cache keys; one the answer cache holds is not written, nor one
-an earlier round of this batch already answered. Each call is a round: the first writes
-what can be asked up front; a later one (after `collect`) writes what became known:
-the agenda strategy's sentence questions once its agenda answers are in, re-asks of
-answers that failed validation (found by `collect`), and requests whose batch failed,
-expired or was cancelled before answering them.
+Requests are rendered by the code `extract` runs: the strategy's plan, run by the batch
+driver (`extractor.strategies.drivers.batch`, answers looked up in the answer cache), and
+instructor's request preparation for the mode (`LLM.body`), with the same cache keys; one
+an earlier round of this batch already answered is not written. Each call is a round: the
+first writes each plan's first round of questions; a later one (after `collect`) writes
+what became known: a plan's next round once the answers of the one before are in (the
+agenda strategy's sentence questions after its agenda answers), re-asks of answers that
+failed validation (found by `collect`), and requests whose batch failed, expired or was
+cancelled before answering them.
 
 Articles stream through one at a time and the index is on disk, so memory stays flat
 whatever the corpus size.
@@ -39,12 +40,12 @@ from extractor.batchjobs.manifest import (
 from extractor.batchjobs.options import SHAPING, batch_price, extractor_for
 from extractor.errors import ConfigError
 from extractor.pipeline import articles
-from extractor.pipeline.questions import Question
-from extractor.pipeline.run import known_questions
 from extractor.pipeline.segment import approx_tokens
 from extractor.runtime.cache import Cache
 from extractor.runtime.costs import Estimate, prompt_tokens
 from extractor.schemas import SCHEMA_VERSION
+from extractor.strategies import drivers
+from extractor.strategies.plan import Question
 
 COMMIT_EVERY = 500  # articles per index transaction
 
@@ -207,7 +208,7 @@ def _write_round(
     assert ex.backend is not None
     remember_async_validator_check()  # as `extract` does before its first request
     llm = LLM(ex.backend, reasks=ex.reasks)  # renders bodies; sends nothing
-    asker = ex._asker  # its cache keys are the ones `extract` uses
+    asker = ex.asker  # its cache keys are the ones `extract` uses
     cache: Cache | None = asker.cache
     est = out.estimate
     assert est is not None
@@ -245,11 +246,8 @@ def _write_round(
             est.prompt_tokens += tokens
             est.max_completion_tokens += max_tokens
 
-        for q in known_questions(ex.plan, article.text, article.title, _answered(asker, cache)):
-            if cache is not None and cache.peek(asker.key(q)):
-                out.cached += 1
-                est.cached += 1
-                continue
+        pending = drivers.batch(ex.steps(article), _answered(asker, cache, out))
+        for q in pending.questions if isinstance(pending, drivers.Pending) else []:
             body = canonical(llm.body(q.messages, q.response_model, q.max_tokens))
             write(body, prompt_tokens(q, ex.mode), q.max_tokens)
         for _, body in list(index.pending(idx)):  # re-asks that collect found missing
@@ -260,16 +258,22 @@ def _write_round(
     index.commit()
 
 
-def _answered(asker: Any, cache: Cache | None) -> Callable[[Question], BaseModel | None]:
-    """The cached answer to a question, as `extract` would find it."""
+def _answered(
+    asker: Any, cache: Cache | None, out: Prepared
+) -> Callable[[Question], BaseModel | None]:
+    """The cached answer to a question, as `extract` would find it (counted in `out`)."""
 
     def answered(q: Question) -> BaseModel | None:
         raw = cache.get(asker.key(q)) if cache is not None else None
         if raw is None:
             return None
         try:
-            return q.response_model.model_validate_json(raw)
+            draft = q.response_model.model_validate_json(raw)
         except ValidationError:
             return None
+        out.cached += 1
+        if out.estimate is not None:
+            out.estimate.cached += 1
+        return draft
 
     return answered

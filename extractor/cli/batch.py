@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from extractor import strategies
 from extractor.backends.client import DEFAULT_OPENAI_MODEL, MODES
 from extractor.errors import ConfigError, ExtractorError
 from extractor.runtime.cache import default_path
@@ -61,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="as for extract (default tools for OpenAI, json with --base-url); json_schema "
         "for vllm run-batch",
     )
-    prep.add_argument("--strategy", choices=["agenda", "article", "sentences"])
+    prep.add_argument("--strategy", choices=strategies.names(), help=strategies.describe())
     prep.add_argument("--prompts", help="directory of prompt templates, as for extract")
     prep.add_argument("--reasks", type=int, help="as for extract (default 1)")
     prep.add_argument("--context-sentences", type=int, help="as for extract (default 2)")

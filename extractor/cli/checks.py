@@ -1,13 +1,13 @@
 """`extractor doctor`: is the model that the options select ready to answer?
 
-`diagnose(...)` takes the model options of `extract` and yields one `Check` at a time (the
+`diagnose(options)` takes the options of `extract` and yields one `Check` at a time (the
 embedded server takes seconds to start, so a caller can show each as it comes): which
-model is selected and where it is served; for the embedded model whether it is
-installed, its GGUF file and size, the llama-cpp-python version, the CMAKE_ARGS it was
-built with, the CPU features compiled in (and any this CPU lacks), the thread count and
-the server's start; then, for every backend, one completion of one token and its latency.
-A check is "ok", "fail" (with what to do) or "info". The selected model answers exactly
-when no check failed. Library code: nothing here prints.
+model is selected and where it is served, and which strategy asks it; for the embedded
+model whether it is installed, its GGUF file and size, the llama-cpp-python version, the
+CMAKE_ARGS it was built with, the CPU features compiled in (and any this CPU lacks), the
+thread count and the server's start; then, for every backend, one completion of one
+token and its latency. A check is "ok", "fail" (with what to do) or "info". The selected
+model answers exactly when no check failed. Library code: nothing here prints.
 """
 
 from __future__ import annotations
@@ -17,11 +17,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from extractor import strategies
 from extractor.backends.build import cpu_flags, missing_features, recorded_cmake_args, system_info
 from extractor.backends.embedded import EmbeddedServer, available_cores
 from extractor.errors import ExtractorError
+from extractor.options import Options
+from extractor.reading.parse import DEFAULT_PIPELINES
+
+if TYPE_CHECKING:
+    from extractor.api import Extractor
 
 Status = Literal["ok", "info", "fail"]
 PORTABLE_HINT = "rebuild portably: `make clean && make run` (without EXTRACTOR_NATIVE=1)"
@@ -34,29 +40,12 @@ class Check:
     detail: str
 
 
-def diagnose(
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    mode: str | None = None,
-    gguf: str | Path | None = None,
-    timeout: float | None = None,
-    context_tokens: int | None = None,
-    threads: int | None = None,
-) -> Iterator[Check]:
+def diagnose(options: Options) -> Iterator[Check]:
     """The checks for the model these options select, in order (see the module's doc)."""
     from extractor.api import Extractor  # the API imports the whole pipeline
 
     try:
-        ex = Extractor(
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            gguf=gguf,
-            timeout=timeout,
-            context_tokens=context_tokens,
-            threads=threads,
-        )
+        ex = Extractor(options=options.with_fields(cache=None))
     except ExtractorError as exc:
         yield Check("model", "fail", str(exc))
         return
@@ -68,10 +57,12 @@ def diagnose(
                 f"embedded {ex.model} ({ex.embedded.gguf.name}, mode {ex.mode}), served by "
                 "llama-cpp-python on 127.0.0.1 at a free port chosen when it starts",
             )
-            yield from _embedded(ex.embedded, installed=gguf is None)
         else:
             assert ex.backend is not None
             yield Check("model", "info", f"{ex.model} at {ex.backend.where} (mode {ex.mode})")
+        yield _strategy(ex, chosen=options.strategy is not None)
+        if ex.embedded is not None:
+            yield from _embedded(ex.embedded, installed=options.gguf is None)
         started = time.perf_counter()
         try:
             client = ex.connect()
@@ -87,6 +78,14 @@ def diagnose(
             yield Check("answer", "fail", str(exc))
             return
         yield Check("answer", "ok", f"one token in {ping.seconds:.2f} s ({ping.text!r})")
+
+
+def _strategy(ex: Extractor, *, chosen: bool) -> Check:
+    pipeline = ex.settings.reading.pipeline or DEFAULT_PIPELINES[0]
+    reads = f", reading the parse with {pipeline}" if ex.reads_parse else ""
+    how = "chosen" if chosen else "the default for this model"
+    choices = ", ".join(strategies.names())
+    return Check("strategy", "info", f"{ex.strategy} ({how}{reads}); the choices: {choices}")
 
 
 def _embedded(server: EmbeddedServer, *, installed: bool) -> Iterator[Check]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from extractor import strategies
 from extractor.backends.client import MODES
 from extractor.cli.extract import add_threads_argument
 from extractor.inputs import extras
@@ -31,17 +32,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gguf", help="check this local GGUF model on the embedded server")
     parser.add_argument("--timeout", type=float, help="seconds for the one-token answer")
     parser.add_argument("--context-tokens", type=int, help="as for `extract`")
+    parser.add_argument("--strategy", choices=strategies.names(), help="as for `extract`")
     add_threads_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from extractor.cli.checks import diagnose  # imports the pipeline: keeps `--help` light
+    from extractor.options import Options
 
     failed = 0
     settings = getattr(args, "config_file", None)
     if settings is not None:  # options the command line left out came from there
         print(f"info  settings: {settings}", flush=True)
-    for check in diagnose(
+    options = Options(
         model=args.model,
         base_url=args.base_url,
         mode=args.mode,
@@ -49,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         context_tokens=args.context_tokens,
         threads=args.threads,
-    ):
+        strategy=getattr(args, "strategy", None),
+    )
+    for check in diagnose(options):
         failed += check.status == "fail"
         label = "FAIL" if check.status == "fail" else check.status
         print(f"{label:<5} {check.name}: {check.detail}", flush=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extractor import strategies
 from extractor.backends.client import DEFAULT_OPENAI_MODEL, MODES
 from extractor.backends.embedded import available_cores
 from extractor.cli import inputs
@@ -54,16 +55,10 @@ def add_arguments(ex: argparse.ArgumentParser) -> None:
         help="how answers are constrained (default: tools for OpenAI, json for "
         "--base-url, json_grammar for the embedded model)",
     )
-    ex.add_argument(
-        "--strategy",
-        choices=["agenda", "article", "sentences"],
-        help="agenda: list the article's proposals and actors, then classify each "
-        "sentence against them; article: one call per article/chunk; sentences: one open "
-        "call per sentence (default: agenda for the embedded model, article otherwise)",
-    )
+    ex.add_argument("--strategy", choices=strategies.names(), help=strategies.describe())
     ex.add_argument(
         "--pipeline",
-        help="spaCy pipeline the agenda strategy reads stances from: an installed package "
+        help="spaCy pipeline a strategy that reads the parse (agenda) uses: an installed package "
         "or a path (default: $EXTRACTOR_PIPELINE, else English en_core_web_sm)",
     )
     ex.add_argument(
@@ -175,14 +170,14 @@ def _resume_hint(args: argparse.Namespace, progress: RunProgress | None) -> str:
 
 
 def _run(args: argparse.Namespace, state: _Run) -> int:
-    from extractor.api import Extractor  # keeps `--help` and `schema` light
+    from extractor.api import Extractor, Options  # keeps `--help` and `schema` light
 
     # A dry run sends nothing, so OpenAI needs no key: one is passed for this Extractor
     # alone, never put into the environment (where a later Extractor would pick it up).
     openai_dry_run = args.dry_run and args.model and not (args.base_url or args.gguf)
     dry_key = "unused" if openai_dry_run and not os.environ.get("OPENAI_API_KEY") else None
     items = inputs.read(args)
-    with Extractor(
+    options = Options(
         api_key=dry_key,
         model=args.model,
         base_url=args.base_url,
@@ -200,7 +195,8 @@ def _run(args: argparse.Namespace, state: _Run) -> int:
         threads=args.threads,
         pipeline=args.pipeline,
         min_confidence=args.min_confidence,
-    ) as extractor:
+    )
+    with Extractor(options=options) as extractor:
         # a dry run only looks at what an earlier run wrote; a real one tidies it up first
         done, dropped = (
             resume_done(args.output, rewrite=not args.dry_run) if args.resume else (set(), 0)

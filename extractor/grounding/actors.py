@@ -63,7 +63,7 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _strip_titles(tokens: list[str]) -> list[str]:
+def strip_titles(tokens: list[str]) -> list[str]:
     while len(tokens) > 1 and tokens[0].casefold() in TITLE_WORDS:
         tokens = tokens[1:]
     return tokens
@@ -74,7 +74,7 @@ def canonical_name(name: str, text: str) -> str:
     key = _key(name)
     if key in ALIASES:
         return ALIASES[key]
-    tokens = _strip_titles(re.sub(r"['’]s\b", "", name).split())
+    tokens = strip_titles(re.sub(r"['’]s\b", "", name).split())
     if not tokens:
         return name.strip()
     if _key(" ".join(tokens)) in ALIASES:
@@ -91,7 +91,7 @@ def _fullest_form(surname: str, text: str) -> str:
     pattern = re.compile(rf"({_CAPITALISED_RUN}){re.escape(surname)}\b")
     for m in pattern.finditer(text):
         run = re.split(r"(?<=[a-z])\.\s+", m.group(1))[-1]  # not across a sentence end
-        tokens = _strip_titles([*run.split(), surname])
+        tokens = strip_titles([*run.split(), surname])
         if len(tokens) > len(best):
             best = tokens
     return " ".join(best)

@@ -36,7 +36,7 @@ from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
 from extractor.grounding.phrases import GENERIC, is_body, object_phrase, speaker_name
-from extractor.grounding.records import Grounded, _drop, actor, attribution_of, evidence
+from extractor.grounding.records import Grounded, actor, attribution_of, dropped, evidence
 from extractor.schemas import (
     Act,
     Actor,
@@ -379,7 +379,7 @@ def ground_statements(
             who = speaker
         where = f"in the sentence, which names {', '.join(named)}" if named else "near it"
         label = f"statement ({item.who!r}) at {start}"
-        if _drop(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
+        if dropped(out, label, (who is None, f"actor {item.who!r} is not named {where}")):
             continue
         assert who is not None
         # the claim is the speaker's: the one name the sentence puts at its reporting
@@ -392,7 +392,7 @@ def ground_statements(
         if (
             item.about == NONE
             or speaker is not None
-            or _drop(
+            or dropped(
                 out,
                 f"stance ({who.name!r} {item.position} {item.about!r}) at {start}",
                 (
@@ -494,7 +494,7 @@ def _conditions(
     conditions: list[Condition] = []
     for c in asked:
         cev = evidence(text, c.text, around)
-        if _drop(
+        if dropped(
             out,
             f"condition {c.text!r} of {who.name!r} at {start}",
             (cev is None, "its words are not in the sentence or the ones beside it"),

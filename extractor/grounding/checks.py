@@ -33,7 +33,7 @@ def problems(
     found += [
         f"actor {n!r} is not named in the text: use a name the text uses, or omit the record"
         for n in names
-        if _name_span(text, n, window, strict) is None
+        if name_span(text, n, window, strict) is None
     ]
     found += [
         f"quote {q!r} is not in the article: copy the article's words exactly"
@@ -122,7 +122,7 @@ PRONOUNS = frozenset(
 MAX_NAME_WORDS = 8
 
 
-def _name_span(text: str, name: str | None, window: Window, strict: bool) -> Span | None:
+def name_span(text: str, name: str | None, window: Window, strict: bool) -> Span | None:
     """Where the article names this actor; with `strict`, only inside the window.
     A pronoun or a whole clause is not a name, even when the article contains it."""
     words = (name or "").split()

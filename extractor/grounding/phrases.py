@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.grounding.actors import ALIASES, TITLE_WORDS, _strip_titles
+from extractor.grounding.actors import ALIASES, TITLE_WORDS, strip_titles
 from extractor.grounding.checks import PRONOUNS
 
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -85,7 +85,7 @@ def speaker_name(run: str, text: str) -> str | None:
     run = re.split(r"(?<=[a-z])\.\s+", run)[-1]  # not across a sentence end
     if re.search(rf"\s(?:{_GROUP})$", run):
         return re.sub(r"^(?:The|A|An)\s+", "", run)  # "Democratic lawmakers"
-    tokens = _strip_titles(run.split())
+    tokens = strip_titles(run.split())
     name = " ".join(tokens)
     known = name.casefold() in ALIASES  # "US", "Washington", "the Kremlin"
     if not known and (

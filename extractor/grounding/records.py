@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from extractor.grounding.actors import canonical_name
-from extractor.grounding.checks import Window, _name_span, target_in_text, target_problem
+from extractor.grounding.checks import Window, name_span, target_in_text, target_problem
 from extractor.grounding.drafts import ArticleDraft, SentenceDraft
 from extractor.grounding.locate import find_quote
 from extractor.schemas import Actor, ActorKind, Attribution, Claim, Condition, Evidence, Stance
@@ -40,7 +40,7 @@ def evidence(text: str, quote: str, window: Window = None) -> Evidence | None:
 def actor(
     text: str, name: str | None, kind: ActorKind, window: Window = None, strict: bool = False
 ) -> Actor | None:
-    span = _name_span(text, name, window, strict)
+    span = name_span(text, name, window, strict)
     if span is None or name is None:
         return None
     # The name as the article writes it: the fuller form ("Vladimir Putin") when the
@@ -57,7 +57,7 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
     for s in draft.stances:
         who = actor(text, s.actor, s.actor_kind, window)
         ev = evidence(text, s.quote, window)
-        if _drop(
+        if dropped(
             out,
             f"stance ({s.actor!r} on {s.target!r})",
             (who is None, f"actor {s.actor!r} is not named in the article"),
@@ -69,7 +69,7 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
         conditions = []
         for c in s.conditions:
             cev = evidence(text, c.quote, window)
-            if _drop(
+            if dropped(
                 out,
                 f"condition {c.text!r} of {s.actor!r}",
                 (cev is None, f"quote {c.quote!r} is not in the article"),
@@ -93,7 +93,7 @@ def ground_article(draft: ArticleDraft, text: str, window: Window = None) -> Gro
     for cl in draft.claims:
         who = actor(text, cl.claimant, cl.claimant_kind, window)
         ev = evidence(text, cl.quote, window)
-        if _drop(
+        if dropped(
             out,
             f"claim ({cl.claimant!r}: {cl.content!r})",
             (who is None, f"claimant {cl.claimant!r} is not named in the article"),
@@ -127,7 +127,7 @@ def ground_sentence(
     out = Grounded([], [], [])
     for s in draft.stances:
         who = actor(text, s.actor, s.actor_kind, window, strict=True)
-        if _drop(
+        if dropped(
             out,
             f"stance ({s.actor!r} on {s.target!r}) at {start}",
             (who is None, f"actor {s.actor!r} is not named in the sentence or its context"),
@@ -138,7 +138,7 @@ def ground_sentence(
         conditions = []
         if s.condition:
             cev = evidence(text, s.condition, window)
-            if not _drop(
+            if not dropped(
                 out,
                 f"condition {s.condition!r} at {start}",
                 (cev is None, "its words are not in the text"),
@@ -157,7 +157,7 @@ def ground_sentence(
         )
     for c in draft.claims:
         who = actor(text, c.claimant, c.claimant_kind, window, strict=True)
-        if _drop(
+        if dropped(
             out,
             f"claim ({c.claimant!r}: {c.content!r}) at {start}",
             (who is None, f"claimant {c.claimant!r} is not named in the sentence or its context"),
@@ -177,7 +177,7 @@ def ground_sentence(
     return out
 
 
-def _drop(out: Grounded, label: str, *checks: tuple[bool, str]) -> bool:
+def dropped(out: Grounded, label: str, *checks: tuple[bool, str]) -> bool:
     """Record a warning naming every failed check; True when the record must go."""
     reasons = [why for failed, why in checks if failed]
     if reasons:

@@ -1,4 +1,3 @@
-"""The stages of one article, in order: reading it (`articles`), cutting it (`segment`),
-rendering the questions (`prompts`, `questions`), and `run`, which owns the order: ask
-(through an injected asker), ground, merge, build the output line. No model client, cache
-or terminal here."""
+"""What every strategy reads an article with: loading it (`articles`), cutting it into
+sentences and chunks (`segment`), rendering a strategy's prompt templates (`prompts`).
+No model client, cache or terminal here; the strategies (extractor.strategies) build on it."""

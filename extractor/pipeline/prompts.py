@@ -30,18 +30,20 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from extractor.errors import ConfigError
 
-STRATEGY_TEMPLATES = {
-    "article": ("article.system.j2", "article.user.j2", "examples/article.json"),
-    "sentences": ("sentence.system.j2", "sentence.user.j2", "examples/sentence.json"),
-    "agenda": ("agenda.system.j2", "agenda.user.j2", "examples/agenda.json"),
-}
+
+class Templates(NamedTuple):
+    """A strategy's files under `prompts/`: its system and user templates, its examples."""
+
+    system: str
+    user: str
+    examples: str
 
 
 def _opens_or_closes(text: str, tag: str) -> bool:
@@ -97,7 +99,7 @@ def builtin_dir() -> Path:
 class Prompts:
     """The templates of one strategy, rendered to chat messages."""
 
-    def __init__(self, strategy: str, user_dir: Path | None = None) -> None:
+    def __init__(self, templates: Templates, user_dir: Path | None = None) -> None:
         dirs = [builtin_dir()]
         if user_dir is not None:
             if not user_dir.is_dir():
@@ -116,7 +118,7 @@ class Prompts:
         self._env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
         self._env.filters["fenced"] = fence
         self._env.filters["inline"] = inline
-        self.system_name, self.user_name, examples_name = STRATEGY_TEMPLATES[strategy]
+        self.system_name, self.user_name, examples_name = templates
         self._examples_path = self._find(examples_name)
         self.examples: list[dict[str, Any]] = (
             json.loads(self._examples_path.read_text("utf-8")) if self._examples_path else []

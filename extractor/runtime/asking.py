@@ -14,10 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from extractor.backends.client import LLM, request_slots
+from extractor.backends.client import LLM
 from extractor.pipeline.articles import Article
-from extractor.pipeline.questions import Question, Records
 from extractor.runtime.cache import Cache, code_version, request_key
+from extractor.schemas import Usage
+from extractor.strategies.plan import Question, Records
 
 
 class Asker:
@@ -29,17 +30,21 @@ class Asker:
         self.cache = cache
         self.identity = identity
 
-    def ask(self, q: Question) -> BaseModel:
+    def ask(self, q: Question, usage: Usage | None = None) -> BaseModel:
+        """The answer to `q`, from the cache or the model (its requests counted in
+        `usage`)."""
         key = self.key(q)
         cached = self._lookup(key, q)
         if cached is not None:
             return cached
         self._llm = self._llm or self._connect()
-        draft = self._llm.ask(q.messages, q.response_model, q.context, q.max_tokens)
+        draft = self._llm.ask(q.messages, q.response_model, q.context, q.max_tokens, usage=usage)
         self._store(key, draft)
         return draft
 
-    async def aask(self, q: Question, limit: asyncio.Semaphore | None = None) -> BaseModel:
+    async def aask(
+        self, q: Question, usage: Usage | None = None, limit: asyncio.Semaphore | None = None
+    ) -> BaseModel:
         """`ask` on the event loop; `limit` bounds the HTTP requests in flight (a cache hit
         takes no slot, and a slot is free again while an answer is validated)."""
         key = self.key(q)
@@ -48,11 +53,9 @@ class Asker:
             return cached
         if self._llm is None:  # connecting may start the embedded server: not on the loop
             self._llm = await asyncio.to_thread(self._connect)
-        token = request_slots.set(limit)
-        try:
-            draft = await self._llm.aask(q.messages, q.response_model, q.context, q.max_tokens)
-        finally:
-            request_slots.reset(token)
+        draft = await self._llm.aask(
+            q.messages, q.response_model, q.context, q.max_tokens, usage=usage, limit=limit
+        )
         self._store(key, draft)
         return draft
 

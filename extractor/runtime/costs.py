@@ -20,9 +20,9 @@ from typing import Any
 
 from extractor.errors import ConfigError
 from extractor.pipeline.articles import Article
-from extractor.pipeline.questions import Question
 from extractor.pipeline.segment import approx_tokens
 from extractor.schemas import Usage
+from extractor.strategies.plan import Question
 
 PRICES = Path(__file__).with_name("prices.json")
 PER_MESSAGE_TOKENS = 4  # role and separators, as chat formats add them

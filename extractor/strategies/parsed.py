@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extractor.grounding.confidence import at_least, combine
 from extractor.grounding.merge import merge_stances
-from extractor.pipeline.questions import Records
+from extractor.schemas import Stance
 
 # The default threshold where the parse is read: model-only stances (CONFIDENCE["model"])
 # are left out, parse-read ones and those both found are kept.
@@ -36,16 +36,11 @@ class Reading:
         return f"{self.pipeline or 'default'}:{self.language}>={self.min_confidence}"
 
 
-def with_parse(reading: Reading, text: str, records: Records) -> Records:
-    """`records` with the parse's stances joined in (when it is read) and thresholded."""
-    stances = records.stances
+def with_parse(reading: Reading, text: str, stances: list[Stance]) -> list[Stance]:
+    """`stances` with the parse's joined in (when it is read), thresholded."""
     if reading.parse:
         from extractor.reading.records import parsed_stances  # spaCy loads only when read
 
         parsed = merge_stances(parsed_stances(text, reading.pipeline, reading.language))
         stances = combine(parsed, stances)
-    return Records(
-        stances=at_least(stances, reading.min_confidence),
-        claims=records.claims,
-        warnings=records.warnings,
-    )
+    return at_least(stances, reading.min_confidence)
