@@ -147,13 +147,13 @@ def run_ours(
 
 
 def run_parse(items: list[Article]) -> Run:
-    """The parse's stances alone: no model, no claims."""
+    """The parse's stances and claims alone: no model."""
     run = Run("parse")
     reading = Reading(parse=True)
     for article in items:
         started = time.perf_counter()
-        stances = with_parse(reading, article.text, [])
-        records = Records(stances=stances, claims=[], warnings=[])
+        stances, claims = with_parse(reading, article.text, [], [])
+        records = Records(stances=stances, claims=claims, warnings=[])
         seconds = time.perf_counter() - started
         result = article_result(article, records, Usage(), None, "none", "agenda", "parse")
         run.results.append(result)

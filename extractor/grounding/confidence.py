@@ -4,6 +4,10 @@ A parse-read stance that the model also gave (same canonical actor, same positio
 shared evidence sentence or a similar target) becomes one record read by both: the parse's
 target and offsets, the union of evidence and conditions, confidence "parse+model". The
 rest keep what found them. `at_least` keeps the stances at or above a confidence.
+
+Claims join by sentence: where the parse read who says what in a sentence, its claims
+stand for that sentence and the model's claims of it go; the model's claims of other
+sentences stay (`combine_claims`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from extractor.grounding.merge import (
     union_conditions,
     union_evidence,
 )
-from extractor.schemas import CONFIDENCE, Stance
+from extractor.schemas import CONFIDENCE, Claim, Stance
 
 
 def combine(parsed: list[Stance], answered: list[Stance]) -> list[Stance]:
@@ -32,6 +36,17 @@ def combine(parsed: list[Stance], answered: list[Stance]) -> list[Stance]:
         same.read_by = "parse+model"
         same.confidence = CONFIDENCE["parse+model"]
     return sorted(out, key=lambda s: s.evidence[0].start)
+
+
+def combine_claims(parsed: list[Claim], answered: list[Claim]) -> list[Claim]:
+    """Parse-read and model-answered claims of one article, joined (see the module)."""
+    read = [(e.start, e.end) for c in parsed for e in c.evidence]
+
+    def overlaps_read(m: Claim) -> bool:
+        return any(e.start < end and start < e.end for e in m.evidence for start, end in read)
+
+    kept = [m for m in answered if not overlaps_read(m)]
+    return sorted([*parsed, *kept], key=lambda c: c.evidence[0].start)
 
 
 def at_least(stances: list[Stance], threshold: float) -> list[Stance]:

@@ -71,6 +71,7 @@ class Lexicon:
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
     cue_verbs: frozenset[str]
+    source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     reversing_verbs: frozenset[str]
 
 
@@ -138,5 +139,6 @@ def load_lexicon(language: str = "en") -> Lexicon:
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
+        source_preps=_words(d.get("source_preps", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),
     )

@@ -29,29 +29,31 @@ def as_record(read: ReadStance, text: str) -> Stance:
         Condition(
             text=c.span.text,
             kind=c.kind,
-            required_of=_actor(c.required_of, text) if c.required_of else None,
-            evidence=[_evidence(c.span)],
+            required_of=actor_of(c.required_of, text) if c.required_of else None,
+            evidence=[evidence_of(c.span)],
         )
         for c in read.conditions
     ]
     return Stance(
-        actor=_actor(read.actor, text),
+        actor=actor_of(read.actor, text),
         target=read.target.text,
         position=read.position,
         act=read.act,
         conditions=conditions,
-        evidence=[_evidence(read.sentence)],
+        evidence=[evidence_of(read.sentence)],
         read_by="parse",
         confidence=CONFIDENCE["hedged" if read.hedged else "parse"],
     )
 
 
-def _actor(holder: Holder, text: str) -> Actor:
+def actor_of(holder: Holder, text: str) -> Actor:
+    """The actor as the article names it, canonicalised like every record's."""
     name = holder.span.text
     return Actor(name=name, canonical=canonical_name(name, text), kind=holder.kind)
 
 
-def _evidence(span: Span) -> Evidence:
+def evidence_of(span: Span) -> Evidence:
+    """`span` as exact evidence, without its edge whitespace."""
     text = span.text
     stripped = text.strip()
     start = span.start_char + (len(text) - len(text.lstrip()))

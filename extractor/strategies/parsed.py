@@ -1,6 +1,6 @@
-"""The parse's part of an article's records: stances read from its dependency parse
-(extractor.reading), joined with the model's (extractor.grounding.confidence), and the
-stances below the confidence threshold left out.
+"""The parse's part of an article's records: stances and claims read from its dependency
+parse (extractor.reading), joined with the model's (extractor.grounding.confidence), and
+the stances below the confidence threshold left out.
 
 `Reading` says whether the parse is read (the `agenda` strategy: the small local model's
 vote on a position is close to noise, the parse's is not), with which spaCy pipeline, and
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.grounding.confidence import at_least, combine
-from extractor.grounding.merge import merge_stances
-from extractor.schemas import Stance
+from extractor.grounding.confidence import at_least, combine, combine_claims
+from extractor.grounding.merge import merge_claims, merge_stances
+from extractor.schemas import Claim, Stance
 
 # The default threshold where the parse is read: model-only stances (CONFIDENCE["model"])
 # are left out, parse-read ones and those both found are kept.
@@ -36,11 +36,15 @@ class Reading:
         return f"{self.pipeline or 'default'}:{self.language}>={self.min_confidence}"
 
 
-def with_parse(reading: Reading, text: str, stances: list[Stance]) -> list[Stance]:
-    """`stances` with the parse's joined in (when it is read), thresholded."""
+def with_parse(
+    reading: Reading, text: str, stances: list[Stance], claims: list[Claim]
+) -> tuple[list[Stance], list[Claim]]:
+    """The model's `stances` and `claims` with the parse's joined in (when it is read),
+    the stances thresholded."""
     if reading.parse:
-        from extractor.reading.records import parsed_stances  # spaCy loads only when read
+        from extractor.reading.article import read_article  # spaCy loads only when read
 
-        parsed = merge_stances(parsed_stances(text, reading.pipeline, reading.language))
-        stances = combine(parsed, stances)
-    return at_least(stances, reading.min_confidence)
+        read = read_article(text, reading.pipeline, reading.language)
+        stances = combine(merge_stances(read.stances), stances)
+        claims = merge_claims(combine_claims(read.claims, claims))
+    return at_least(stances, reading.min_confidence), claims

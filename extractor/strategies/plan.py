@@ -169,8 +169,7 @@ def answer_of(
 def finished(settings: Settings, text: str, found: Grounded) -> Records:
     """The article's records: those of every chunk or sentence merged, the parse's joined
     in where it is read, and those below the confidence threshold left out."""
-    return Records(
-        stances=with_parse(settings.reading, text, merge_stances(found.stances)),
-        claims=merge_claims(found.claims),
-        warnings=found.warnings,
+    stances, claims = with_parse(
+        settings.reading, text, merge_stances(found.stances), merge_claims(found.claims)
     )
+    return Records(stances=stances, claims=claims, warnings=found.warnings)

@@ -1,0 +1,26 @@
+"""One parse of an article, read for its stances and its claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.reading.claims import read_claims
+from extractor.reading.lexicon import load_lexicon
+from extractor.reading.parse import parse
+from extractor.reading.records import as_record
+from extractor.reading.stances import read_stances
+from extractor.schemas import Claim, Stance
+
+
+@dataclass(frozen=True)
+class Read:
+    stances: list[Stance]
+    claims: list[Claim]
+
+
+def read_article(text: str, pipeline: str | None = None, language: str = "en") -> Read:
+    """The article's stances and claims as its parse reads them, in text order."""
+    doc = parse(text, pipeline)
+    lexicon = load_lexicon(language)
+    stances = [as_record(r, text) for r in read_stances(doc, lexicon)]
+    return Read(stances, read_claims(doc, lexicon))

@@ -1,0 +1,177 @@
+"""Claims read from the parse: who says what, the way quotation extractors read it (a
+source, a cue, a content span), with no model.
+
+A claim is a cue verb of the lexicon (`cue_verbs`: say, tell, argue ...), its source
+(the subject resolved to a named actor by the `Resolver`: the entity, a pronoun's last
+mention, the speaker of a quotation; the actor a possessive or compound names, "Putin's
+comments", "his statement"; else a source the article describes, "the Republican
+lawmaker", "officials", as written, kind "other"), and the words it reports:
+
+- its clausal complement (`ccomp`) without its complementizer, wherever it stands: "X
+  said (that) [the plan is dead]", "[The plan is dead], X said";
+- else the quotation in its sentence ("X said: “...”", a quotation the parser leaves
+  outside the verb's subtree);
+- "according to X" (the lexicon's `source_preps`) gives X the clause it is attached to.
+
+A verb with nothing reported ("X said on Monday") is no claim, nor is a cue verb under
+negation ("X did not say ..."), nor one whose complement opens with an auxiliary (an
+inverted condition the parser took for a complement: "warned of sanctions should the
+council refuse"). A sentence wholly inside quotation marks, with no cue of
+its own, right after a claim that quoted, continues that claim: one claim, one more
+evidence item. Evidence is the sentence, from the parse's own offsets (exact by
+construction); the content is the reported words, so a claim never says more than the
+article.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from extractor.grounding.actors import canonical_name
+from extractor.grounding.records import attribution_of
+from extractor.reading.actors import Holder, Resolver
+from extractor.reading.lexicon import Lexicon
+from extractor.reading.records import actor_of, evidence_of
+from extractor.schemas import Actor, Claim
+
+_EDGE = "\"'“”‘’«»,.:;!?()[]- \n"
+
+
+def read_claims(doc: Doc, lexicon: Lexicon) -> list[Claim]:
+    """The article's claims, in text order."""
+    resolver = Resolver(doc, lexicon)
+    text = doc.text
+    out: list[Claim] = []
+    last_quoted: Claim | None = None
+    for sent in doc.sents:
+        if not any(t.is_alpha for t in sent):  # a closing quotation mark left on its own
+            continue
+        found = [c for tok in sent if (c := _claim_at(tok, sent, resolver, lexicon, text))]
+        if found:
+            out.extend(found)
+            last_quoted = found[-1] if _has_quote(sent) else None
+            continue
+        if last_quoted is not None and _inside_quotes(sent):
+            last_quoted.evidence.append(evidence_of(sent))
+            continue
+        last_quoted = None
+    return out
+
+
+def _claim_at(
+    tok: Token, sent: Span, resolver: Resolver, lexicon: Lexicon, text: str
+) -> Claim | None:
+    if tok.lower_ in lexicon.source_preps and tok.dep_ == "prep":
+        return _according_to(tok, sent, resolver, text)
+    if tok.pos_ != "VERB" or tok.lemma_.casefold() not in lexicon.cue_verbs:
+        return None
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    content = _reported(tok, sent)
+    if content is None:
+        return None
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    for subject in subjects:  # a misparse may give the verb two
+        holders = resolver.resolve_all(subject) or _owner(subject, resolver)
+        if holders:
+            return _claim(actor_of(holders[0], text), content, tok.text, sent)
+    for subject in subjects:
+        described = _described(subject, text)
+        if described is not None:
+            return _claim(described, content, tok.text, sent)
+    return None
+
+
+def _owner(subject: Token, resolver: Resolver) -> list[Holder]:
+    """The actor whose words the subject names: "Putin's comments", "his statement", "the
+    Lee campaign's letter" (a possessive or a compound that resolves to an actor)."""
+    for c in subject.children:
+        if c.dep_ in ("poss", "compound"):
+            found = resolver.resolve(c)
+            if found is not None:
+                return [found]
+    return []
+
+
+def _described(subject: Token, text: str) -> Actor | None:
+    """A source the article describes without a name ("the Republican lawmaker told Fox
+    News", "officials said"): the noun with its determiner and modifiers, as written."""
+    if subject.pos_ != "NOUN":
+        return None
+    start = min([subject.i, *(c.left_edge.i for c in subject.lefts)])
+    name = subject.doc[start : subject.i + 1].text
+    return Actor(name=name, canonical=canonical_name(name, text), kind="other")
+
+
+def _according_to(prep: Token, sent: Span, resolver: Resolver, text: str) -> Claim | None:
+    """ "According to X, ...": X says the clause the phrase is attached to, minus it."""
+    source = next((c for c in prep.subtree if c.dep_ == "pobj"), None)
+    holder = resolver.resolve(source) if source is not None else None
+    clause = prep.head
+    if holder is None or clause.pos_ not in ("VERB", "AUX"):
+        return None
+    words = [t for t in clause.subtree if not (prep.left_edge.i <= t.i <= prep.right_edge.i)]
+    content = _trimmed(sent.doc, words[0].i, words[-1].i + 1) if words else None
+    if content is None:
+        return None
+    cue = sent.doc[prep.i : prep.i + 2].text  # "according to"
+    return _claim(actor_of(holder, text), content, cue, sent)
+
+
+def _reported(verb: Token, sent: Span) -> Span | None:
+    """What `verb` reports: its clausal complement, else its sentence's quotation."""
+    for c in verb.children:
+        if c.dep_ == "ccomp":
+            if sent.doc[c.left_edge.i].pos_ == "AUX":
+                return None  # "warned of sanctions [should Russia refuse]": a condition
+            start = c.left_edge.i
+            while start < c.i and sent.doc[start].dep_ == "mark":  # "said [that] ..."
+                start += 1
+            return _trimmed(sent.doc, start, c.right_edge.i + 1)
+    quoted = _quotation(sent)
+    if quoted is not None and not (quoted.start <= verb.i < quoted.end):
+        return quoted
+    return None
+
+
+def _quotation(sent: Span) -> Span | None:
+    """The longest stretch of `sent` between two quotation marks, if any."""
+    marks = [t.i for t in sent if t.is_quote]
+    best: Span | None = None
+    for a, b in zip(marks[::2], marks[1::2], strict=False):
+        span = _trimmed(sent.doc, a + 1, b)
+        if span is not None and (best is None or len(span) > len(best)):
+            best = span
+    return best
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> Span | None:
+    """doc[start:end] without punctuation and quotation marks at its edges; None when
+    fewer than three words are left."""
+    while (start < end and doc[start].text in _EDGE) or (start < end and doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].text in _EDGE or doc[end - 1].is_space):
+        end -= 1
+    span = doc[start:end]
+    return span if sum(t.is_alpha for t in span) >= 3 else None
+
+
+def _has_quote(sent: Span) -> bool:
+    return any(t.is_quote for t in sent)
+
+
+def _inside_quotes(sent: Span) -> bool:
+    """The sentence continues a quotation: it opens with a quotation mark."""
+    words = [t for t in sent if not t.is_space]
+    return bool(words) and words[0].is_quote
+
+
+def _claim(who: Actor, content: Span, cue: str, sent: Span) -> Claim:
+    passage = sent.text.strip()
+    return Claim(
+        claimant=who,
+        content=content.text,
+        cue=cue,
+        attribution=attribution_of(passage),
+        evidence=[evidence_of(sent)],
+    )

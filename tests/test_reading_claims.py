@@ -1,0 +1,102 @@
+"""Claims read from the parse (extractor.reading.claims), on made-up text from city hall,
+sports and business, each rule beside a counterexample; and how the parse's claims join
+the model's (extractor.grounding.confidence.combine_claims)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.grounding.confidence import combine_claims
+from extractor.reading.article import read_article
+from extractor.schemas import Actor, Claim, Evidence
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def claims(text: str) -> list[Claim]:
+    found = read_article(text).claims
+    for c in found:  # every evidence slices out of the text
+        assert all(text[e.start : e.end] == e.quote for e in c.evidence)
+        assert c.content in text
+    return found
+
+
+def test_a_cue_verb_reports_its_clausal_complement() -> None:
+    (c,) = claims("Mayor Ana Ortiz said the new tram line would open in May.")
+    assert (c.claimant.name, c.cue, c.content) == (
+        "Ana Ortiz",
+        "said",
+        "the new tram line would open in May",
+    )
+    assert c.attribution == "indirect"
+    assert c.evidence[0].quote == "Mayor Ana Ortiz said the new tram line would open in May."
+
+
+def test_the_reported_clause_may_come_first() -> None:
+    (c,) = claims("The stadium deal is dead, Coach Reyes said on Wednesday.")
+    assert (c.claimant.name, c.content) == ("Reyes", "The stadium deal is dead")
+
+
+def test_a_cue_verb_that_reports_nothing_or_is_negated_is_no_claim() -> None:
+    assert claims("Coach Reyes spoke to reporters on Wednesday.") == []
+    assert claims("Coach Reyes said nothing on Wednesday.") == []
+    assert claims("Coach Reyes did not say whether the team would move to Denver.") == []
+
+
+def test_a_complementizer_is_not_content_and_an_inverted_condition_is_none() -> None:
+    (c,) = claims("Coach Reyes said that the team would move to Denver.")
+    assert c.content == "the team would move to Denver"
+    assert claims("The league warned of fines should the team move to Denver.") == []
+
+
+def test_a_quotation_continued_in_the_next_sentence_is_one_claim() -> None:
+    text = (
+        "“We have waited long enough for this bridge,” Ana Ortiz told reporters. "
+        "“The money is finally there.” The council meets again in June."
+    )
+    (c,) = claims(text)
+    assert c.claimant.name == "Ana Ortiz"
+    assert c.content == "We have waited long enough for this bridge"
+    assert [e.quote for e in c.evidence] == [
+        "“We have waited long enough for this bridge,” Ana Ortiz told reporters.",
+        "“The money is finally there.”",
+    ]
+
+
+def test_a_source_described_without_a_name_keeps_the_article_s_words() -> None:
+    (c,) = claims("The team's owners said the arena would be sold by March.")
+    assert (c.claimant.name, c.claimant.kind) == ("The team's owners", "other")
+    assert claims("It said the arena would be sold by March.") == []  # no one named before
+
+
+def test_the_owner_of_the_words_is_the_source() -> None:
+    (c,) = claims("Ana Ortiz met the press. Her statement said the tram would open in May.")
+    assert (c.claimant.name, c.content) == ("Ana Ortiz", "the tram would open in May")
+
+
+def test_according_to_gives_the_source_the_clause() -> None:
+    (c,) = claims("According to Acme Corp, the merger will close in the third quarter.")
+    assert (c.claimant.name, c.cue) == ("Acme Corp", "According to")
+    assert c.content == "the merger will close in the third quarter"
+    assert claims("According to the schedule, the merger will close in May.") == []
+
+
+def _claim(who: str, start: int, end: int, text: str) -> Claim:
+    return Claim(
+        claimant=Actor(name=who, canonical=who, kind="person"),
+        content=text[start:end],
+        cue="said",
+        attribution="indirect",
+        evidence=[Evidence(quote=text[start:end], start=start, end=end, match="exact")],
+    )
+
+
+def test_the_parse_s_claims_stand_for_their_sentences() -> None:
+    text = "Ortiz said the line opens in May. He added that tickets cost two dollars."
+    parsed = [_claim("Ana Ortiz", 0, 33, text)]
+    answered = [_claim("Bob Reyes", 0, 33, text), _claim("Ana Ortiz", 34, len(text), text)]
+    joined = combine_claims(parsed, answered)
+    assert [(c.claimant.name, c.evidence[0].start) for c in joined] == [
+        ("Ana Ortiz", 0),  # the parse's, not the model's Reyes
+        ("Ana Ortiz", 34),  # a sentence the parse read no claim in keeps the model's
+    ]
