@@ -52,7 +52,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 FLOORS: dict[str, dict[str, int]] = {
     "sentences": {"records": 2, "evidence": 2, "warnings": 14},
     "article": {"records": 0, "evidence": 0, "warnings": 1},
-    "agenda": {"records": 4, "evidence": 4, "warnings": 9},
+    # agenda's warnings: 9 until the sentences whose claim the parse reads went unasked
+    "agenda": {"records": 4, "evidence": 4, "warnings": 7},
 }
 
 
@@ -145,8 +146,9 @@ def test_seed_agenda(embedded_url: str, seed_text: str, record_mode: str) -> Non
     result = _run(embedded_url, "agenda", seed_text)
     assert result.error is None
     assert result.model == MODEL_ALIAS and result.strategy == "agenda"
-    # one agenda request, then one per sentence with a cue (re-asks add more)
-    assert result.usage.requests >= 10
+    # one agenda request, then one per sentence with a cue whose claim the parse has not
+    # read (re-asks add more): 6 of the seed's
+    assert result.usage.requests >= 7
     _check_grounded(result, seed_text)
     report = _report("seed_agenda", result, seed_text)
     if record_mode == "none":

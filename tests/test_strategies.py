@@ -24,9 +24,10 @@ from extractor import Extractor, strategies
 from extractor.errors import ConfigError, InvalidOutput
 from extractor.grounding.records import Grounded
 from extractor.pipeline.articles import from_text
-from extractor.pipeline.prompts import Prompts, Templates
+from extractor.pipeline.prompts import Prompts, Templates, unfence
 from extractor.runtime.cache import Cache
 from extractor.strategies import drivers
+from extractor.strategies.parsed import Reading
 from extractor.strategies.plan import (
     Question,
     Records,
@@ -266,3 +267,20 @@ def test_no_context_variable_carries_state_in_the_backends() -> None:
     for path in sorted((ROOT / "extractor/backends").rglob("*.py")):
         source = path.read_text("utf-8")
         assert "contextvars" not in source and "ContextVar" not in source, path
+
+
+def test_the_agenda_plan_leaves_unasked_the_sentences_whose_claim_the_parse_reads() -> None:
+    """The parse's claims stand for their sentences (extractor.grounding.confidence), so
+    the model is not asked about them; a cued sentence without one still is."""
+    agenda = strategies.get("agenda")
+    text = (
+        "Mayor Ana Ortiz said the tram line would open in May. "
+        "The council backs the tram line, according to its minutes."
+    )
+    reading = Reading(parse=True, min_confidence=0.5)
+    s = Settings(Prompts(agenda.templates), 1500, 150, 2, reading)
+    asked = drivers.estimate(agenda.plan(text, None, s))
+    sentences = [unfence(q.messages[1]["content"], "sentence") for q in asked[1:]]
+    assert sentences == ["The council backs the tram line, according to its minutes."]
+    unread = Settings(Prompts(agenda.templates), 1500, 150, 2, Reading(parse=False))
+    assert len(drivers.estimate(agenda.plan(text, None, unread))) == 3

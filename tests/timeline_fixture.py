@@ -34,6 +34,7 @@ def extract(base_url: str) -> list[ArticleResult]:
         strategy="agenda",
         timeout=EMBEDDED_TIMEOUT,
         context_tokens=8192,  # the embedded server's n_ctx: the same chunks either way
+        cache=None,  # every answer from the recording, never from a cache of this machine
     ) as ex:
         results = [ex.run(article) for article in articles.load([str(ARTICLES)])]
     for r in results:

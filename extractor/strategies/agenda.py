@@ -37,6 +37,7 @@ from extractor.grounding.merge import merge_stances
 from extractor.grounding.records import Grounded
 from extractor.pipeline.prompts import Templates
 from extractor.pipeline.segment import Span
+from extractor.strategies.parsed import read_parse
 from extractor.strategies.plan import (
     Question,
     Reply,
@@ -92,6 +93,8 @@ class AgendaStrategy(Strategy):
             )
             for start, end in chunks(text, settings.chunk_tokens, settings.overlap_tokens)
         ]
+        read = read_parse(settings.reading, text)
+        said = [(e.start, e.end) for c in read.claims for e in c.evidence] if read else []
         replies = yield agendas
         estimate = any(isinstance(r, Unasked) for r in replies)
         spans = sentence_spans(text, settings.chunk_tokens)
@@ -100,7 +103,7 @@ class AgendaStrategy(Strategy):
             part = Grounded([], [], [])
             agenda = agenda_of(reply, q, text, part)
             first = agendas[i - 1].window[1] if i else 0  # where chunk i's own sentences begin
-            asked = statements(settings, text, title, agenda, q.window, first, spans)
+            asked = statements(settings, text, title, agenda, q.window, first, spans, said)
             parts.append((part, asked))
         replies = yield [s.question for _, asked in parts for s in asked]
         found = Grounded([], [], [])
@@ -113,7 +116,7 @@ class AgendaStrategy(Strategy):
                     extend(found, grounded_statement(s, draft, text))
         if estimate:
             return no_records()  # an estimate: nothing to read or settle
-        return finished(settings, text, settled(found, text))
+        return finished(settings, text, settled(found, text), read)
 
 
 def agenda_of(reply: Reply, q: Question, text: str, out: Grounded) -> Agenda:
@@ -143,10 +146,13 @@ def statements(
     chunk: Span,
     first: int,
     sentence_spans: list[Span],
+    read: list[Span],
 ) -> list[Statement]:
     """The second round for one chunk: a question per sentence that starts at or after
-    `first` (so overlapping chunks ask each sentence once) and carries a cue. Empty when
-    the agenda names no actor: every answer would then be an invention."""
+    `first` (so overlapping chunks ask each sentence once), carries a cue, and holds no
+    claim the parse has read (`read`: the parse's claims stand for their sentences, see
+    extractor.grounding.confidence). Empty when the agenda names no actor: every answer
+    would then be an invention."""
     if not agenda.actors:
         return []
     model = statement_model(agenda)
@@ -154,6 +160,8 @@ def statements(
     out = []
     for i, (start, end) in enumerate(spans):
         if start < first or not worth_asking(text[start:end]):
+            continue
+        if any(start < b and a < end for a, b in read):
             continue
         before = spans[max(0, i - settings.context_sentences) : i]
         window = (before[0][0] if before else start, end)

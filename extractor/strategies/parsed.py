@@ -11,10 +11,14 @@ is another result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from extractor.grounding.confidence import at_least, combine, combine_claims
 from extractor.grounding.merge import merge_claims, merge_stances
 from extractor.schemas import Claim, Stance
+
+if TYPE_CHECKING:
+    from extractor.reading.article import Read
 
 # The default threshold where the parse is read: model-only stances (CONFIDENCE["model"])
 # are left out, parse-read ones and those both found are kept.
@@ -36,15 +40,26 @@ class Reading:
         return f"{self.pipeline or 'default'}:{self.language}>={self.min_confidence}"
 
 
-def with_parse(
-    reading: Reading, text: str, stances: list[Stance], claims: list[Claim]
-) -> tuple[list[Stance], list[Claim]]:
-    """The model's `stances` and `claims` with the parse's joined in (when it is read),
-    the stances thresholded."""
-    if reading.parse:
-        from extractor.reading.article import read_article  # spaCy loads only when read
+def read_parse(reading: Reading, text: str) -> Read | None:
+    """The article's parse read for stances and claims, when the reading says so."""
+    if not reading.parse:
+        return None
+    from extractor.reading.article import read_article  # spaCy loads only when read
 
-        read = read_article(text, reading.pipeline, reading.language)
+    return read_article(text, reading.pipeline, reading.language)
+
+
+def with_parse(
+    reading: Reading,
+    text: str,
+    stances: list[Stance],
+    claims: list[Claim],
+    read: Read | None = None,
+) -> tuple[list[Stance], list[Claim]]:
+    """The model's `stances` and `claims` with the parse's joined in (when it is read;
+    `read`: already read), the stances thresholded."""
+    read = read or read_parse(reading, text)
+    if read is not None:
         stances = combine(merge_stances(read.stances), stances)
         claims = merge_claims(combine_claims(read.claims, claims))
     return at_least(stances, reading.min_confidence), claims

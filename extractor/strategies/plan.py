@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -26,6 +26,9 @@ from extractor.pipeline.prompts import Prompts, Templates
 from extractor.pipeline.segment import Span, approx_tokens, sentences, split_long, token_chunks
 from extractor.schemas import Claim, Stance
 from extractor.strategies.parsed import Reading, with_parse
+
+if TYPE_CHECKING:
+    from extractor.reading.article import Read
 
 Progress = Callable[[int, int], None]
 
@@ -166,10 +169,11 @@ def answer_of(
     return reply
 
 
-def finished(settings: Settings, text: str, found: Grounded) -> Records:
+def finished(settings: Settings, text: str, found: Grounded, read: Read | None = None) -> Records:
     """The article's records: those of every chunk or sentence merged, the parse's joined
-    in where it is read, and those below the confidence threshold left out."""
+    in where it is read (`read`: read already), those below the confidence threshold left
+    out."""
     stances, claims = with_parse(
-        settings.reading, text, merge_stances(found.stances), merge_claims(found.claims)
+        settings.reading, text, merge_stances(found.stances), merge_claims(found.claims), read
     )
     return Records(stances=stances, claims=claims, warnings=found.warnings)
