@@ -11,7 +11,7 @@ import pytest
 from extractor.api import Extractor
 from extractor.errors import ConfigError
 from extractor.reading.lexicon import load_lexicon
-from extractor.reading.parse import load, parse
+from extractor.reading.parse import check, load, parse
 from extractor.reading.records import parsed_stances
 from extractor.reading.stances import ReadStance, read_stances
 from extractor.schemas import CONFIDENCE
@@ -68,10 +68,9 @@ def test_who_is_urged_is_part_of_what_they_are_urged_to_do() -> None:
         "demand",
         "lawmakers to pass the budget",
     )
-    # Counterexample: "called" without "for" or an addressee's task is no stance.
-    assert read("Governor Maria Diaz called the meeting to order at noon on Monday.") == [] or all(
-        s.target.text != "the meeting" for s in read("Governor Maria Diaz called the meeting.")
-    )
+    # Counterexamples: "called" without "for" or an addressee's task is no stance.
+    assert read("Governor Maria Diaz called the meeting to order at noon on Monday.") == []
+    assert read("Governor Maria Diaz called the meeting.") == []
 
 
 def test_nouns_take_their_holder_from_a_possessive_or_the_verb() -> None:
@@ -167,6 +166,15 @@ def test_a_missing_pipeline_is_one_line_that_says_what_to_do() -> None:
     assert "no_such_pipeline_xyz" in str(err.value) and "\n" not in str(err.value)
 
 
+def test_checking_a_missing_pipeline_raises_what_loading_it_would() -> None:
+    with pytest.raises(ConfigError) as checked:
+        check("no_such_pipeline_xyz")
+    with pytest.raises(ConfigError) as loaded:
+        load("no_such_pipeline_xyz")
+    assert str(checked.value) == str(loaded.value)
+    check()  # the default pipeline is installed here: nothing to raise
+
+
 def test_the_library_refuses_a_missing_pipeline_before_any_request(tmp_path: Path) -> None:
     gguf = tmp_path / "model.gguf"
     gguf.write_bytes(b"GGUF")  # never loaded: the check comes first
@@ -177,19 +185,20 @@ def test_the_library_refuses_a_missing_pipeline_before_any_request(tmp_path: Pat
 
 
 def test_terms_listed_after_a_stance_taken_under_conditions() -> None:
-    text = (
-        "The players union agreed to the new contract under strict conditions. "
+    (s,) = read(
+        "The NFL Players Association agreed to the new contract under strict conditions. "
         "The conditions include a salary cap, a longer season, and a new pension fund."
     )
-    text = text.replace("The players union", "UNESCO")
-    (s,) = read(text)
     assert [c.span.text for c in s.conditions] == [
         "a salary cap",
         "a longer season",
         "a new pension fund",
     ]
     # Counterexample: without "under conditions", the next sentence's list is not its terms.
-    (s,) = read(text.replace(" under strict conditions", ""))
+    (s,) = read(
+        "The NFL Players Association agreed to the new contract. "
+        "The conditions include a salary cap, a longer season, and a new pension fund."
+    )
     assert s.conditions == []
 
 
