@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from extractor.api import Extractor
 from extractor.errors import ConfigError
+from extractor.reading.actors import Resolver
 from extractor.reading.lexicon import load_lexicon
 from extractor.reading.parse import check, load, parse
 from extractor.reading.records import parsed_stances
@@ -212,3 +214,62 @@ def test_a_group_named_by_its_modifier_and_a_copulas_subject() -> None:
         s.actor.span.text == "The New York Times" and s.target.text == "Maria Diaz"
         for s in read("The New York Times became the latest newspaper to endorse Maria Diaz.")
     )
+
+
+def test_every_name_of_a_listed_subject_takes_the_position() -> None:
+    # The parser hangs a list of names as an apposition ("Bob Stone") and its conjuncts.
+    assert triples(
+        "Council members Ana Ortiz, Bob Stone, Lisa Park and Tom Reed voted against the "
+        "stadium tax."
+    ) == {
+        ("Ana Ortiz", "oppose", "the stadium tax"),
+        ("Bob Stone", "oppose", "the stadium tax"),
+        ("Lisa Park", "oppose", "the stadium tax"),
+        ("Tom Reed", "oppose", "the stadium tax"),
+    }
+    assert {
+        a
+        for a, _, _ in triples(
+            "Republicans Ana Ortiz, Bob Stone and Tom Reed called for a new audit of the transit "
+            "agency."
+        )
+    } == {"Ana Ortiz", "Bob Stone", "Tom Reed"}
+    # Counterexamples: an apposition that describes the name, or names a place, is no list.
+    assert triples("Ana Ortiz, the team's owner, backed the stadium plan.") == {
+        ("Ana Ortiz", "support", "the stadium plan")
+    }
+    assert triples("Ana Ortiz, Boston, backed the stadium plan.") == {
+        ("Ana Ortiz", "support", "the stadium plan")
+    }
+
+
+def test_a_proper_noun_coordinated_with_a_named_actor_is_an_actor_of_its_kind() -> None:
+    # The NER tags "Tom Reed" but not "Quillfeather".
+    assert triples("Tom Reed and Quillfeather rejected the trade.") == {
+        ("Tom Reed", "oppose", "the trade"),
+        ("Quillfeather", "oppose", "the trade"),
+    }
+    # Counterexample: a common noun coordinated with a name is not named.
+    assert triples("Tom Reed and the coach rejected the trade.") == {
+        ("Tom Reed", "oppose", "the trade")
+    }
+
+
+def test_a_surname_the_ner_left_out_joins_its_tagged_first_name() -> None:
+    # A hand-built parse (the small NER sometimes tags only the first name of a title's
+    # name): "Deputy Mayor Sally Quill backed the levy." with only "Sally" a PERSON.
+    nlp = load()
+    words = ["Deputy", "Mayor", "Sally", "Quill", "backed", "the", "levy", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        pos=["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+        heads=[3, 3, 3, 4, 4, 6, 4, 4],
+        deps=["compound", "compound", "compound", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ents=["O", "O", "B-PERSON", "O", "O", "O", "O", "O"],
+    )
+    resolver = Resolver(doc, load_lexicon())
+    found = resolver.resolve(doc[3])
+    assert found is not None and (found.span.text, found.kind) == ("Sally Quill", "person")
+    # Counterexample: a proper noun with no tagged name in it or beside it stays unnamed.
+    assert resolver.resolve(doc[1]) is None

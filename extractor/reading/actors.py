@@ -105,7 +105,7 @@ class Resolver:
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
             return None
-        span = entity_at(tok) or self._named_elsewhere(tok)
+        span = entity_at(tok) or self._named_elsewhere(tok) or self._named_by_structure(tok)
         if span is not None:
             return Holder(span, KINDS[span.label_])
         low = tok.lower_
@@ -132,7 +132,8 @@ class Resolver:
         return None
 
     def resolve_all(self, tok: Token) -> list[Holder]:
-        """`tok` and the subjects coordinated with it ("Spain and Portugal"); a pronoun
+        """`tok` and the subjects coordinated or listed with it ("Spain and Portugal",
+        "Ana Ortiz, Bob Stone and Tom Reed"); a pronoun
         that is the subject of what a cue verb reports is that verb's subject ("both
         candidates, Clinton and Trump, say they ...")."""
         low = tok.lower_
@@ -141,11 +142,14 @@ class Resolver:
             if said:
                 return said
         heads = [tok, *tok.conjuncts]
-        if entity_at(tok) is None:
+        named = entity_at(tok)
+        if named is None:
             for c in tok.children:
                 if c.dep_ == "appos" and entity_at(c) is not None:
                     heads = [c, *c.conjuncts, *tok.conjuncts]
                     break
+        else:
+            heads += _listed_with(heads, named.label_)
         out: list[Holder] = []
         for t in heads:
             found = self.resolve(t)
@@ -175,6 +179,40 @@ class Resolver:
         for ent in self.doc.ents:
             if ent.label_ in KINDS and any(t.text == tok.text for t in ent):
                 return Span(self.doc, tok.i, tok.i + 1, label=ent.label_)
+        return None
+
+    def _named_by_structure(self, tok: Token) -> Span | None:
+        """A name the NER tagged only in part, from the parse: a surname whose first name is
+        a PERSON ("Sally Yates" with only "Sally" tagged), or a proper noun coordinated with
+        a named actor, which takes that actor's label ("Cummings and Conyers" with only
+        "Conyers" named)."""
+        if tok.pos_ != "PROPN" or not tok.is_alpha or tok.is_upper:
+            return None
+        first = [
+            c
+            for c in tok.children
+            if c.dep_ == "compound" and c.ent_type_ == "PERSON" and c.i < tok.i
+        ]
+        if first and all(t.pos_ == "PROPN" for t in self.doc[first[0].i : tok.i]):
+            start = first[0].i
+            while start > 0 and self.doc[start].ent_iob_ == "I":
+                start -= 1
+            return Span(self.doc, start, tok.i + 1, label="PERSON")
+        partners = [*tok.conjuncts]
+        for p in partners:
+            named = entity_at(p) or self._named_elsewhere(p)
+            if named is not None:
+                start = tok.i
+                while (
+                    start > 0
+                    and self.doc[start - 1].dep_ == "compound"
+                    and self.doc[start - 1].head.i == tok.i
+                    and self.doc[start - 1].pos_ == "PROPN"
+                    and self.doc[start - 1].is_alpha
+                    and self.doc[start - 1].is_title
+                ):
+                    start -= 1
+                return Span(self.doc, start, tok.i + 1, label=named.label_)
         return None
 
     def last_mention(self, tok: Token, labels: tuple[str, ...]) -> Holder | None:
@@ -214,6 +252,21 @@ class Resolver:
                 if found is not None:
                     return found
         return None
+
+
+def _listed_with(heads: list[Token], label: str) -> list[Token]:
+    """The other names of a list a parser hangs as an apposition and its conjuncts ("Ana
+    Ortiz, Bob Stone, Lisa Park and Tom Reed": Stone an apposition of Ortiz, Park and Reed
+    conjuncts of Stone): an apposition that is an entity of the same label as the first
+    name, and its conjuncts. An apposition that describes ("Ana Ortiz, the team's owner")
+    or names something else ("Ana Ortiz, Boston") is not a list."""
+    found: list[Token] = []
+    for h in heads:
+        for c in h.children:
+            span = entity_at(c) if c.dep_ == "appos" else None
+            if span is not None and span.label_ == label and c not in found:
+                found += [c, *c.conjuncts]
+    return found
 
 
 def _quoted(sent: Span) -> bool:
