@@ -273,3 +273,56 @@ def test_a_surname_the_ner_left_out_joins_its_tagged_first_name() -> None:
     assert found is not None and (found.span.text, found.kind) == ("Sally Quill", "person")
     # Counterexample: a proper noun with no tagged name in it or beside it stays unnamed.
     assert resolver.resolve(doc[1]) is None
+
+
+def test_a_copula_that_judges_its_subject_is_the_sayers_position() -> None:
+    assert triples("Mayor Ann Lee said the stadium tax is a mistake.") == {
+        ("Ann Lee", "oppose", "the stadium tax")
+    }
+    # A listed adjective on the noun decides; a quotation's speaker says it.
+    assert triples("The new bus plan is a good idea, Tom Reed said.") == {
+        ("Tom Reed", "support", "The new bus plan")
+    }
+    assert triples('"The toll is unfair," Bob Stone said.') == {("Bob Stone", "oppose", "The toll")}
+    assert triples(
+        "Ana Ortiz said winning the title is a higher priority than signing players."
+    ) == {("Ana Ortiz", "support", "winning the title")}
+    # "it is a mistake to ...": the clause is what is judged.
+    assert triples("It is a mistake to sell the team, Ana Ortiz said.") == {
+        ("Ana Ortiz", "oppose", "sell the team")
+    }
+    assert triples("Mayor Ann Lee said the stadium tax is not a mistake.") == {
+        ("Ann Lee", "support", "the stadium tax")
+    }
+    # Counterexamples: a noun that does not judge; a judgement nobody is said to make (the
+    # writer's); a judgement of a pronoun.
+    assert read("Mayor Ann Lee said the stadium is a landmark.") == []
+    assert read("The stadium tax is a mistake.") == []
+    assert read("Mayor Ann Lee said she is wrong.") == []
+
+
+def test_an_infinitival_clause_of_a_verb_takes_that_verbs_subject() -> None:
+    assert triples("Tom Reed went on to praise the new coach.") == {
+        ("Tom Reed", "support", "the new coach")
+    }
+    # Counterexample: the subject of the verb it hangs on is unnamed, whoever else is named.
+    assert read("To back the plan, the council needs Ana Ortiz.") == []
+
+
+def test_a_passive_participle_without_a_subject_is_said_of_its_clauses_subject() -> None:
+    assert triples("The stadium deal collapsed on Friday after being rejected by the Jets.") == {
+        ("Jets", "oppose", "The stadium deal")
+    }
+    # Counterexample: an active clause with its own object says nothing of the subject above.
+    assert triples("The stadium deal collapsed after the Jets rejected the trade.") == {
+        ("Jets", "oppose", "the trade")
+    }
+
+
+def test_a_for_phrase_is_a_reason_only_where_the_verb_entry_says_so() -> None:
+    assert triples("Ana Ortiz slammed the plan for its cost.") == {
+        ("Ana Ortiz", "oppose", "the plan")
+    }
+    assert triples("The Teamsters demanded an explanation for the layoffs.") == {
+        ("Teamsters", "support", "an explanation for the layoffs")
+    }

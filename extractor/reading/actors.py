@@ -2,11 +2,13 @@
 
 `subject_of` finds the token that holds a verb's position (its subject; a passive verb's
 agent; for a verb without a subject of its own, the subject or object it inherits through
-`conj`, `xcomp` or a relative clause). `resolve` follows that token to an entity of the
-pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself, one in its compound, possessive
-or apposition, a relative pronoun's antecedent, a third-person pronoun's last mention, or a
-first-person pronoun's speaker (the subject of a cue verb such as "said" in the sentence or
-next to a quotation).
+`conj`, `xcomp`, an infinitival adverbial clause or a relative clause). `resolve` follows
+that token to an entity of the pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself,
+one in its compound, possessive or apposition, a relative pronoun's antecedent, a
+third-person pronoun's last mention, or a first-person pronoun's speaker (the subject of a
+cue verb such as "said" in the sentence or next to a quotation); a name the NER tagged
+only in part is completed from the parse. `resolve_all` adds the names coordinated or
+listed with it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ def subject_of(verb: Token) -> Token | None:
         return subject_of(head)
     if verb.dep_ in ("conj", "acomp"):  # "X backed and signed it"; "X was opposed to"
         return subject_of(head)
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return subject_of(head)  # "X went on to praise Y", "X moved to block Y"
     if (
         verb.dep_ == "advcl"
         and verb.tag_ == "VBG"

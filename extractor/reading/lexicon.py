@@ -31,6 +31,7 @@ class VerbEntry:
     negated: Negated = "skip"
     compose: bool = False
     clause_first: bool = False
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Lexicon:
     nouns: dict[str, NominalEntry]
     adjectives: dict[str, NominalEntry]
     copula_preps: dict[str, Side]
+    evaluative_nouns: dict[str, Side]
+    evaluative_adjectives: dict[str, Side]
     conditions: ConditionWords
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
@@ -86,6 +89,7 @@ def _verb(d: dict[str, Any]) -> VerbEntry:
         negated=d.get("negated", "skip"),
         compose=bool(d.get("compose", False)),
         clause_first=bool(d.get("clause_first", False)),
+        reasons=tuple(d.get("reasons", ())),
     )
 
 
@@ -121,6 +125,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         nouns={k: _nominal(v) for k, v in d["nouns"].items()},
         adjectives={k: _nominal(v) for k, v in d["adjectives"].items()},
         copula_preps=dict(d.get("copula_preps", {})),
+        evaluative_nouns=dict(d.get("evaluations", {}).get("nouns", {})),
+        evaluative_adjectives=dict(d.get("evaluations", {}).get("adjectives", {})),
         conditions=ConditionWords(
             marks=dict(c["marks"]),
             multiword_marks=dict(c["multiword_marks"]),

@@ -6,7 +6,10 @@ A trigger is a verb, a noun or an adjective whose lemma the lexicon lists ("back
 holder is its subject followed to a named entity (`actors`); its target is the phrase the
 lexicon entry points to: the object of a listed preposition ("voted against the bill"),
 what an addressee is urged to do ("urged Congress to act", "called on Obama to
-retaliate"), the direct object, or the infinitive or clausal complement. A stance verb
+retaliate"), the direct object, the infinitive or clausal complement, or, for a passive
+participle without a subject, the subject of the clause it hangs on ("collapsed after
+being rejected by X"). A copula that judges its subject ("X is a mistake", "X is a good
+idea") is the position of whoever is said to judge it (the lexicon's evaluations). A stance verb
 governing another as its infinitive composes with it ("refused to back X" is opposition to
 X, "pledged to support X" a pledge of support). Negation comes from the parse and acts as
 the entry says (flip or skip). Nothing is read inside an "if" clause or a question; a
@@ -146,6 +149,9 @@ class _Reader:
                 return entry.position, self._target(promised), entry.act
         if verb.dep_ == "acl" and any(c.dep_ == "agent" for c in kids):
             return entry.position, phrase(verb.head), entry.act  # "the truce proposed by X"
+        patient = _passive_patient(verb)
+        if patient is not None:  # "the deal collapsed after being rejected by X"
+            return entry.position, self._target(patient), entry.act
         for dep in ("dobj", "xcomp", "ccomp", "nsubjpass"):
             if entry.needs and dep not in entry.needs and dep != "nsubjpass":
                 continue
@@ -188,6 +194,56 @@ class _Reader:
                 return self._stance(
                     self.resolver.resolve_all(subj), side, "statement", self._target(obj), be
                 )
+        return self._evaluation(be)
+
+    def _evaluation(self, be: Token) -> list[ReadStance]:
+        """ "Lee said the tax is a mistake", "'The plan is a good idea,' Reed said": the
+        position of whoever says the judgement on what it judges."""
+        pred = next((c for c in be.children if c.dep_ in ("attr", "acomp")), None)
+        if pred is None:
+            return []
+        adjectives = self.lex.evaluative_adjectives
+        side: Side | None = None
+        if pred.pos_ == "ADJ":
+            side = adjectives.get(pred.lemma_.casefold())
+        elif pred.pos_ == "NOUN":
+            mods = [
+                adjectives[m.lemma_.casefold()]
+                for m in pred.children
+                if m.dep_ == "amod" and m.lemma_.casefold() in adjectives
+            ]
+            side = mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
+        subj = next((c for c in be.children if c.dep_ in ("nsubj", "csubj")), None)
+        if side is None or subj is None:
+            return []
+        judged: Token | None = subj
+        if subj.pos_ == "PRON":  # "it is a mistake to sell the team": the clause is judged
+            judged = None
+            if subj.lower_ == "it":
+                judged = next(
+                    (
+                        c
+                        for c in [*be.children, *pred.children]
+                        if c.dep_ in ("xcomp", "ccomp") and c.pos_ in _VERBAL
+                    ),
+                    None,
+                )
+        if judged is None:
+            return []
+        if _negated(be) or _negated(pred):
+            side = _flip(side)
+        return self._stance(self._judges(be), side, "statement", self._target(judged), pred)
+
+    def _judges(self, be: Token) -> list[Holder]:
+        """Who says the clause of `be`: the subject of the cue verb that reports it, else the
+        speaker of its quotation. A judgement nobody is said to make is the writer's."""
+        cue = be.head
+        if be.dep_ == "ccomp" and cue.lemma_.casefold() in self.lex.cue_verbs:
+            subj = subject_of(cue)
+            return self.resolver.resolve_all(subj) if subj is not None else []
+        if be.dep_ == "ROOT" and any(t.is_quote for t in be.sent):
+            found = self.resolver.speaker(be.sent)
+            return [found] if found is not None else []
         return []
 
     def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
@@ -273,7 +329,7 @@ class _Reader:
         span = phrase(
             head,
             keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
-            cut_preps=("for",) if head.dep_ == "dobj" else (),  # "criticized X for Y"
+            cut_preps=self._reasons(head),  # "criticized X for Y"
         )
         earlier = self._antecedent(span, head)
         if earlier is not None:
@@ -298,6 +354,14 @@ class _Reader:
                 if end - span.start <= 16:
                     span = doc[span.start : end]
         return span
+
+    def _reasons(self, head: Token) -> tuple[str, ...]:
+        """The prepositions that say why, on a direct object of a verb whose entry lists
+        them ("criticized the mayor for the delays")."""
+        if head.dep_ != "dobj":
+            return ()
+        entry = self._verb_entry(head.head, head.head.lemma_.casefold())
+        return entry.reasons if entry is not None else ()
 
     def _antecedent(self, span: Span, head: Token) -> Span | None:
         """What a bare definite noun phrase ("the treaty", "this proposal") refers back to:
@@ -365,6 +429,22 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _passive_patient(verb: Token) -> Token | None:
+    """What a passive participle without a subject of its own is said of: the subject of
+    the clause it hangs on, through a preposition or as an adverbial clause ("the deal
+    collapsed after being rejected by X")."""
+    if verb.dep_ not in ("pcomp", "advcl") or not _has_agent(verb):
+        return None
+    if not any(c.dep_ == "auxpass" for c in verb.children) or verb.tag_ != "VBN":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    host = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
+    if host.pos_ not in _VERBAL:
+        return None
+    return next((c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _has_agent(verb: Token) -> bool:
