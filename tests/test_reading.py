@@ -326,3 +326,31 @@ def test_a_for_phrase_is_a_reason_only_where_the_verb_entry_says_so() -> None:
     assert triples("The Teamsters demanded an explanation for the layoffs.") == {
         ("Teamsters", "support", "an explanation for the layoffs")
     }
+
+
+def test_they_names_the_last_listed_subject_unless_a_named_group_comes_after_it() -> None:
+    assert triples("Ana Ortiz and Tom Reed met on Monday. They rejected the trade.") == {
+        ("Ana Ortiz", "oppose", "the trade"),
+        ("Tom Reed", "oppose", "the trade"),
+    }
+    # Counterexamples: a named group after the list is who "they" are; "it" is no list.
+    text = (
+        "Ana Ortiz and Tom Reed praised the coach. On Monday the Teamsters met. "
+        "They rejected the trade."
+    )
+    assert ("Teamsters", "oppose", "the trade") in triples(text)
+    assert all(
+        t != "the trade"
+        for _, _, t in triples("Ana Ortiz and Tom Reed praised the coach. It rejected the trade.")
+    )
+
+
+def test_what_an_addressee_is_urged_to_do_takes_its_coordinated_verbs() -> None:
+    # A quotation mark between the addressee and the clause does not part them.
+    assert triples(
+        "Governor Maria Diaz called on lawmakers to “pass the budget” and cut taxes."
+    ) == {("Maria Diaz", "support", "lawmakers to “pass the budget” and cut taxes")}
+    # Counterexample: a verb of another form coordinated by the parser is not urged.
+    assert triples("Governor Maria Diaz urged lawmakers to pass the budget and left the room.") == {
+        ("Maria Diaz", "support", "lawmakers to pass the budget")
+    }

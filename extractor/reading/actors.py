@@ -145,6 +145,10 @@ class Resolver:
             said = self._reported_by(tok)
             if said:
                 return said
+        if low in self.lex.plural_pronouns:
+            listed = self._last_list(tok)
+            if listed:
+                return listed
         heads = [tok, *tok.conjuncts]
         named = entity_at(tok)
         if named is None:
@@ -174,6 +178,23 @@ class Resolver:
         if pronoun.lower_ in self.lex.person_pronouns:
             found = [h for h in found if h.kind == "person"]
         return found
+
+    def _last_list(self, pronoun: Token) -> list[Holder]:
+        """The names of the nearest earlier subject that lists several ("Ana Ortiz and Tom
+        Reed ... They"), within the last three sentences, unless a named group comes after
+        it (then the pronoun is that group's, as `last_mention` finds it)."""
+        window = max(0, pronoun.sent.start - 3 * max(1, len(pronoun.sent)))
+        for t in reversed(self.doc[window : pronoun.i]):
+            if t.dep_ not in SUBJECTS or t.pos_ == "PRON":
+                continue
+            listed = self.resolve_all(t)
+            if len(listed) < 2:
+                continue
+            group = self.last_mention(pronoun, ("ORG", "GPE", "NORP"))
+            if group is not None and group.span.start > max(h.span.start for h in listed):
+                return []
+            return listed
+        return []
 
     def _named_elsewhere(self, tok: Token) -> Span | None:
         """A proper noun the NER missed here but tagged elsewhere in the article ("Ortiz"

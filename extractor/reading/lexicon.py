@@ -70,6 +70,7 @@ class Lexicon:
     conditions: ConditionWords
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
@@ -141,6 +142,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         ),
         person_pronouns=_words(p["person"]),
         group_pronouns=_words(p["group"]),
+        plural_pronouns=_words(p.get("plural", [])),
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from extractor.reading.actors import Holder, Resolver, subject_of
 from extractor.reading.conditions import ReadCondition, condition_mark, conditions_of
 from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
-from extractor.reading.spans import is_when, phrase
+from extractor.reading.spans import MAX_TOKENS, is_when, phrase
 from extractor.schemas import Act
 
 _VERBAL = ("VERB", "AUX")
@@ -127,10 +127,12 @@ class _Reader:
             urged = _urged_clause(verb, entry)
             if urged is not None:
                 addressee, clause = urged
-                target = self._target(clause)
-                if addressee is not None and addressee.right_edge.i + 2 >= target.start:
+                target = _with_conjuncts(clause, self._target(clause))
+                doc = verb.doc
+                between = doc[addressee.right_edge.i + 1 : target.start] if addressee else None
+                if between is not None and all(t.is_punct or t.dep_ == "aux" for t in between):
                     # "urged Moscow to engage in talks": who is to act belongs to the target
-                    target = verb.doc[addressee.left_edge.i : target.end]
+                    target = doc[addressee.left_edge.i : target.end] if addressee else target
                 return entry.position, target, entry.act
             if entry.addressee:
                 return None
@@ -429,6 +431,19 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _with_conjuncts(clause: Token, target: Span) -> Span:
+    """What an addressee is urged to do, with the verbs coordinated with it ("urged
+    lawmakers to pass the budget and cut taxes", verbs of the same form), up to twice a
+    phrase's length."""
+    end = target.end
+    for c in clause.children:
+        if c.dep_ == "conj" and c.tag_ == clause.tag_ and c.i >= end:
+            end = max(end, phrase(c).end)
+    if end - target.start > 2 * MAX_TOKENS:
+        return target
+    return clause.doc[target.start : end]
 
 
 def _passive_patient(verb: Token) -> Token | None:
