@@ -354,3 +354,23 @@ def test_what_an_addressee_is_urged_to_do_takes_its_coordinated_verbs() -> None:
     assert triples("Governor Maria Diaz urged lawmakers to pass the budget and left the room.") == {
         ("Maria Diaz", "support", "lawmakers to pass the budget")
     }
+
+
+def test_a_naming_noun_is_the_entity_of_its_of_phrase() -> None:
+    assert triples("The city of Springfield rejected the stadium tax.") == {
+        ("Springfield", "oppose", "the stadium tax")
+    }
+    # Counterexample: a noun the lexicon does not list as naming ("critics of X") is not X.
+    assert read("The critics of Ana Ortiz rejected the stadium tax.") == []
+
+
+def test_an_of_phrase_that_is_not_the_target_holds_a_stance_noun() -> None:
+    assert triples("The refusal of the Teamsters to sign the contract delayed the season.") == {
+        ("Teamsters", "oppose", "sign the contract")
+    }
+    # The entry's preposition order decides which phrase is the target.
+    assert triples("The support of the Teamsters for the new contract surprised the league.") == {
+        ("Teamsters", "support", "the new contract")
+    }
+    # Counterexample: the "of" phrase is the target, and nobody holds the stance.
+    assert read("The rejection of the Teamsters came on Friday.") == []

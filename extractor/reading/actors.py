@@ -127,6 +127,13 @@ class Resolver:
             if any(m.ent_type_ == "NORP" for m in mods):
                 start = min(m.left_edge.i for m in mods if m.ent_type_ == "NORP")
                 return Holder(Span(self.doc, start, tok.i + 1, label="NORP"), "group")
+        if tok.pos_ == "NOUN" and tok.lemma_.casefold() in self.lex.naming_nouns:
+            # "the Belgian region of Wallonia": the noun names its "of" phrase's entity
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                    if obj is not None and (span := entity_at(obj)) is not None:
+                        return Holder(span, KINDS[span.label_])
         if tok.pos_ in ("NOUN", "PROPN"):
             # "his spokesman, Dmitry Peskov": the apposition names the actor. A compound or a
             # possessive does not ("Clinton supporters", "Trump's critics").

@@ -71,6 +71,7 @@ class Lexicon:
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
+    naming_nouns: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
@@ -143,6 +144,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         person_pronouns=_words(p["person"]),
         group_pronouns=_words(p["group"]),
         plural_pronouns=_words(p.get("plural", [])),
+        naming_nouns=_words(d.get("naming_nouns", [])),
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),

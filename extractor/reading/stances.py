@@ -251,15 +251,21 @@ class _Reader:
     def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
         """ "his endorsement of Clinton", "voiced support for the deal"."""
         target = None
+        target_prep: Token | None = None
         # The preposition on the noun, or on its verb right after it ("withdrew her support
         # for the dam", as a parser often hangs it).
+        # The entry's prepositions in its order: "the support of X for Y" is support for Y.
         after = [c for c in noun.head.children if c.i == noun.right_edge.i + 1]
-        for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]:
-            if c.dep_ == "prep" and c.lower_ in entry.preps:
-                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
-                if obj is not None:
-                    target = self._target(obj)
-                    break
+        preps = [
+            c
+            for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]
+            if c.dep_ == "prep" and c.lower_ in entry.preps
+        ]
+        for c in sorted(preps, key=lambda c: entry.preps.index(c.lower_)):
+            obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+            if obj is not None:
+                target, target_prep = self._target(obj), c
+                break
         if target is None:  # "a willingness to consider the truce"
             clause = next(
                 (
@@ -278,8 +284,17 @@ class _Reader:
         holder: Holder | None = None
         position = entry.position
         poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        # "the veto by X", "support from X"; "the refusal of X to sign", "the support of X
+        # for Y": an "of" that does not give the target gives the holder.
         by = next(
-            (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None
+            (
+                c
+                for c in noun.children
+                if c.dep_ == "prep"
+                and c is not target_prep
+                and (c.lower_ in ("by", "from") or (c.lower_ == "of" and poss is None))
+            ),
+            None,
         )
         verb = noun.head if noun.dep_ == "dobj" and noun.head.pos_ in _VERBAL else None
         if verb is not None:
