@@ -374,3 +374,12 @@ def test_an_of_phrase_that_is_not_the_target_holds_a_stance_noun() -> None:
     }
     # Counterexample: the "of" phrase is the target, and nobody holds the stance.
     assert read("The rejection of the Teamsters came on Friday.") == []
+
+
+def test_a_datelines_place_is_not_the_subject() -> None:
+    # The parser makes both "Boston" and "The Red Sox" subjects of "rejected".
+    assert triples(
+        "Boston (AP) – The Red Sox on Monday rejected the trade offer from the Yankees."
+    ) == {("The Red Sox", "oppose", "the trade offer")}
+    # Counterexample: a place that is the only subject holds the position.
+    assert triples("Boston rejected the trade offer.") == {("Boston", "oppose", "the trade offer")}

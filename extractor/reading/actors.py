@@ -61,9 +61,12 @@ def entity_at(tok: Token) -> Span | None:
 
 def subject_of(verb: Token) -> Token | None:
     """The token holding `verb`'s position, or None."""
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        # Two subjects are a misparse, most often of a dateline ("Boston (AP) - The Red Sox
+        # rejected ..."): the one nearest the verb before it holds the position.
+        before = [c for c in subjects if c.i < verb.i]
+        return before[-1] if before else subjects[0]
     for c in verb.children:
         if c.dep_ == "agent":
             for o in c.children:
