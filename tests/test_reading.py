@@ -383,3 +383,11 @@ def test_a_datelines_place_is_not_the_subject() -> None:
     ) == {("The Red Sox", "oppose", "the trade offer")}
     # Counterexample: a place that is the only subject holds the position.
     assert triples("Boston rejected the trade offer.") == {("Boston", "oppose", "the trade offer")}
+
+
+def test_a_for_to_clause_states_no_stance_of_its_subject() -> None:
+    assert read("It is impossible for the Jets to approve the trade.") == []
+    assert read("The league made it hard for the Jets to approve the trade.") == []
+    # Counterexamples: the same verb in a plain infinitive; "for" as the verb's preposition.
+    assert triples("The Jets voted to approve the trade.") == {("Jets", "support", "the trade")}
+    assert triples("The Jets pushed for the trade.") == {("Jets", "support", "the trade")}

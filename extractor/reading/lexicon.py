@@ -72,6 +72,7 @@ class Lexicon:
     group_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     naming_nouns: frozenset[str]
+    irrealis_marks: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
@@ -145,6 +146,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         group_pronouns=_words(p["group"]),
         plural_pronouns=_words(p.get("plural", [])),
         naming_nouns=_words(d.get("naming_nouns", [])),
+        irrealis_marks=_words(d.get("irrealis_marks", [])),
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),

@@ -429,8 +429,14 @@ class _Reader:
         ]
 
     def _in_condition(self, tok: Token) -> bool:
-        """Inside an "if ..." clause: a stance someone might take, not one they take."""
+        """Inside an "if ..." clause or a "for X to ..." clause ("it is impossible for X to
+        approve Y"): a stance someone might take, not one they take."""
         for t in (tok, *tok.ancestors):
+            if any(
+                c.dep_ == "mark" and c.lower_ in self.lex.irrealis_marks and c.i < t.i
+                for c in t.children
+            ):
+                return True
             if t.dep_ in ("advcl", "conj", "ccomp"):
                 mark = condition_mark(t, self.lex)
                 if mark is not None and mark[0] == "precondition":
