@@ -391,3 +391,23 @@ def test_a_for_to_clause_states_no_stance_of_its_subject() -> None:
     # Counterexamples: the same verb in a plain infinitive; "for" as the verb's preposition.
     assert triples("The Jets voted to approve the trade.") == {("Jets", "support", "the trade")}
     assert triples("The Jets pushed for the trade.") == {("Jets", "support", "the trade")}
+
+
+def test_what_is_said_to_do_harm_or_good_is_the_sayers_position() -> None:
+    assert triples("Mayor Ann Lee said the new toll would hurt small shops.") == {
+        ("Ann Lee", "oppose", "the new toll")
+    }
+    assert triples('"The new toll will hurt small shops," Ana Ortiz said.') == {
+        ("Ana Ortiz", "oppose", "The new toll")
+    }
+    # Counterexamples: nobody is said to say it; negated.
+    assert read("The new toll will hurt small shops.") == []
+    assert read("Mayor Ann Lee said the storm did not damage the stadium.") == []
+
+
+def test_a_judgement_is_hedged_by_its_sayer_not_by_its_own_would() -> None:
+    (s,) = parsed_stances("Tom Reed said cutting the library budget would be wrong.")
+    assert (s.target, s.confidence) == ("cutting the library budget", CONFIDENCE["parse"])
+    # Counterexample: a hedge on the saying hedges the judgement.
+    (s,) = parsed_stances("Mayor Ann Lee might say the toll is a mistake.")
+    assert (s.target, s.confidence) == ("the toll", CONFIDENCE["hedged"])

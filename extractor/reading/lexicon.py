@@ -67,6 +67,7 @@ class Lexicon:
     copula_preps: dict[str, Side]
     evaluative_nouns: dict[str, Side]
     evaluative_adjectives: dict[str, Side]
+    consequence_verbs: dict[str, Side]
     conditions: ConditionWords
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
@@ -130,6 +131,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         copula_preps=dict(d.get("copula_preps", {})),
         evaluative_nouns=dict(d.get("evaluations", {}).get("nouns", {})),
         evaluative_adjectives=dict(d.get("evaluations", {}).get("adjectives", {})),
+        consequence_verbs=dict(d.get("consequence_verbs", {})),
         conditions=ConditionWords(
             marks=dict(c["marks"]),
             multiword_marks=dict(c["multiword_marks"]),

@@ -80,6 +80,8 @@ class _Reader:
                 return self._verb(tok, entry)
             if lemma == "be":
                 return self._copula(tok)
+            if lemma in self.lex.consequence_verbs:
+                return self._consequence(tok, self.lex.consequence_verbs[lemma])
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
             return self._noun(tok, self.lex.nouns[lemma])
         if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and lemma in self.lex.adjectives:
@@ -234,18 +236,32 @@ class _Reader:
             return []
         if _negated(be) or _negated(pred):
             side = _flip(side)
-        return self._stance(self._judges(be), side, "statement", self._target(judged), pred)
+        return self._judgement(be, side, self._target(judged), pred)
 
-    def _judges(self, be: Token) -> list[Holder]:
-        """Who says the clause of `be`: the subject of the cue verb that reports it, else the
-        speaker of its quotation. A judgement nobody is said to make is the writer's."""
-        cue = be.head
-        if be.dep_ == "ccomp" and cue.lemma_.casefold() in self.lex.cue_verbs:
+    def _consequence(self, verb: Token, side: Side) -> list[ReadStance]:
+        """ "Lee said the tax would hurt small shops": the sayer's position on what is said
+        to do harm or good (the lexicon's consequence verbs)."""
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is None or subj.pos_ == "PRON" or _negated(verb):
+            return []
+        return self._judgement(verb, side, self._target(subj), verb)
+
+    def _judgement(
+        self, clause: Token, side: Side, target: Span, trigger: Token
+    ) -> list[ReadStance]:
+        """A judgement stated by `clause`, as the stance of who says it: the subject of the
+        cue verb that reports it, else the speaker of its quotation. A judgement nobody is
+        said to make is the writer's: no stance."""
+        cue = clause.head
+        if clause.dep_ == "ccomp" and cue.lemma_.casefold() in self.lex.cue_verbs:
             subj = subject_of(cue)
-            return self.resolver.resolve_all(subj) if subj is not None else []
-        if be.dep_ == "ROOT" and any(t.is_quote for t in be.sent):
-            found = self.resolver.speaker(be.sent)
-            return [found] if found is not None else []
+            holders = self.resolver.resolve_all(subj) if subj is not None else []
+            return self._stance(holders, side, "statement", target, trigger, judged_by=cue)
+        if clause.dep_ == "ROOT" and any(t.is_quote for t in clause.sent):
+            found = self.resolver.speaker(clause.sent)
+            return self._stance(
+                [found] if found else [], side, "statement", target, trigger, judged_by=clause
+            )
         return []
 
     def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
@@ -399,8 +415,16 @@ class _Reader:
         return best
 
     def _stance(
-        self, holders: list[Holder], side: Side, act: Act, target: Span, trigger: Token
+        self,
+        holders: list[Holder],
+        side: Side,
+        act: Act,
+        target: Span,
+        trigger: Token,
+        judged_by: Token | None = None,
     ) -> list[ReadStance]:
+        """The stances of `holders`. `judged_by`: the cue verb reporting a judgement ("said
+        the tax would be a mistake"); only a hedge on it or above hedges the judgement."""
         # The actor inside its own target, or holding the trigger ("Obama Calls On Men"
         # in a headline), is a misparse, not a stance.
         holders = [
@@ -418,10 +442,11 @@ class _Reader:
         conditions = conditions_of(trigger, self.resolver, self.lex, target.root)
         # "would back", "is unlikely to accept", "is expected to sign": a prediction, unless
         # a condition says when it holds ("would back it if ...").
+        start = judged_by if judged_by is not None else trigger
         hedged = not conditions and any(
             t.lemma_.casefold() in self.lex.hedges
             or any(c.dep_ == "aux" and c.lower_ in self.lex.hedges for c in t.children)
-            for t in (trigger, *trigger.ancestors)
+            for t in (start, *start.ancestors)
         )
         return [
             ReadStance(h, side, act, target, trigger.sent, trigger, hedged, conditions)
