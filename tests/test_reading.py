@@ -411,3 +411,21 @@ def test_a_judgement_is_hedged_by_its_sayer_not_by_its_own_would() -> None:
     # Counterexample: a hedge on the saying hedges the judgement.
     (s,) = parsed_stances("Mayor Ann Lee might say the toll is a mistake.")
     assert (s.target, s.confidence) == ("the toll", CONFIDENCE["hedged"])
+
+
+def test_a_condition_on_what_an_addressee_is_urged_to_do() -> None:
+    (s,) = read("Governor Maria Diaz urged lawmakers to pass the budget if revenue grows.")
+    assert [c.span.text for c in s.conditions] == ["revenue grows"]
+    # On a coordinated verb of the same form too.
+    (s,) = read(
+        "Governor Maria Diaz urged lawmakers to pass the budget and cut taxes if revenue grows."
+    )
+    assert (s.target.text, [c.span.text for c in s.conditions]) == (
+        "lawmakers to pass the budget and cut taxes",
+        ["revenue grows"],
+    )
+    # Counterexample: a condition of a verb that is not urged ("left the room").
+    (s,) = read(
+        "Governor Maria Diaz urged lawmakers to pass the budget and left the room if revenue grows."
+    )
+    assert s.conditions == []

@@ -439,7 +439,7 @@ class _Reader:
             return []
         if len(target) == 1 and target[0].pos_ in _VERBAL:
             return []  # "ready to sign": sign what, the sentence does not say
-        conditions = conditions_of(trigger, self.resolver, self.lex, target.root)
+        conditions = conditions_of(trigger, self.resolver, self.lex, _clause_of(target))
         # "would back", "is unlikely to accept", "is expected to sign": a prediction, unless
         # a condition says when it holds ("would back it if ...").
         start = judged_by if judged_by is not None else trigger
@@ -477,6 +477,13 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _clause_of(target: Span) -> Token:
+    """The verb of a target that holds one ("lawmakers to pass the budget": "pass"), else
+    its root."""
+    heads = [t for t in target if not target.start <= t.head.i < target.end or t.head is t]
+    return next((t for t in heads if t.pos_ in _VERBAL), target.root)
 
 
 def _with_conjuncts(clause: Token, target: Span) -> Span:
