@@ -429,3 +429,51 @@ def test_a_condition_on_what_an_addressee_is_urged_to_do() -> None:
         "Governor Maria Diaz urged lawmakers to pass the budget and left the room if revenue grows."
     )
     assert s.conditions == []
+
+
+def test_a_stance_noun_as_a_verbs_object_composes_with_it() -> None:
+    (s,) = read("Mayor Ana Ortiz vowed a veto of the stadium tax.")
+    assert (s.actor.span.text, s.position, s.act, s.target.text) == (
+        "Ana Ortiz",
+        "oppose",
+        "pledge",
+        "the stadium tax",
+    )
+    # Counterexamples: opposing a stance noun opposes it; an object that is no stance noun
+    # is the target itself.
+    assert triples("Mayor Ana Ortiz rejected criticism of the stadium tax.") == {
+        ("Ana Ortiz", "oppose", "criticism of the stadium tax")
+    }
+    assert triples("Mayor Ana Ortiz vowed a review of the stadium tax.") == {
+        ("Ana Ortiz", "support", "a review of the stadium tax")
+    }
+
+
+def test_a_noun_that_names_who_holds_a_position() -> None:
+    assert triples("Mayor Ana Ortiz is a strong supporter of the stadium plan.") == {
+        ("Ana Ortiz", "support", "the stadium plan")
+    }
+    assert triples("Mayor Ana Ortiz is not a supporter of the stadium plan.") == {
+        ("Ana Ortiz", "oppose", "the stadium plan")
+    }
+    assert triples("Mayor Ana Ortiz, a longtime critic of the stadium plan, spoke on Monday.") == {
+        ("Ana Ortiz", "oppose", "the stadium plan")
+    }
+    assert triples("The critic of the plan, Ana Ortiz, spoke.") == {
+        ("Ana Ortiz", "oppose", "the plan")
+    }
+    # Counterexamples: a noun the lexicon does not list; critics nobody names.
+    assert read("Mayor Ana Ortiz, a neighbor of the stadium, spoke on Monday.") == []
+    assert read("Critics of the plan met with Ana Ortiz.") == []
+
+
+def test_what_a_naming_verb_calls_its_object() -> None:
+    assert triples("Mayor Ana Ortiz called the plan a mistake.") == {
+        ("Ana Ortiz", "oppose", "the plan")
+    }
+    assert triples("Mayor Ana Ortiz called the plan dangerous.") == {
+        ("Ana Ortiz", "oppose", "the plan")
+    }
+    # Counterexamples: a name that does not judge; "called" without a predicate.
+    assert read("Mayor Ana Ortiz called the plan a first step.") == []
+    assert read("Mayor Ana Ortiz called the meeting to order.") == []

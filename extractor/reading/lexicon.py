@@ -64,6 +64,8 @@ class Lexicon:
     particle_verbs: dict[tuple[str, str], VerbEntry]
     nouns: dict[str, NominalEntry]
     adjectives: dict[str, NominalEntry]
+    agent_nouns: dict[str, NominalEntry]
+    naming_verbs: frozenset[str]
     copula_preps: dict[str, Side]
     evaluative_nouns: dict[str, Side]
     evaluative_adjectives: dict[str, Side]
@@ -128,6 +130,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         particle_verbs=particles,
         nouns={k: _nominal(v) for k, v in d["nouns"].items()},
         adjectives={k: _nominal(v) for k, v in d["adjectives"].items()},
+        agent_nouns={k: _nominal(v) for k, v in d.get("agent_nouns", {}).items()},
+        naming_verbs=_words(d.get("naming_verbs", [])),
         copula_preps=dict(d.get("copula_preps", {})),
         evaluative_nouns=dict(d.get("evaluations", {}).get("nouns", {})),
         evaluative_adjectives=dict(d.get("evaluations", {}).get("adjectives", {})),

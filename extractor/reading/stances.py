@@ -9,7 +9,11 @@ what an addressee is urged to do ("urged Congress to act", "called on Obama to
 retaliate"), the direct object, the infinitive or clausal complement, or, for a passive
 participle without a subject, the subject of the clause it hangs on ("collapsed after
 being rejected by X"). A copula that judges its subject ("X is a mistake", "X is a good
-idea") is the position of whoever is said to judge it (the lexicon's evaluations). A stance verb
+idea"), a naming verb's predicate ("called the plan a mistake") and a clause saying its
+subject does harm or good ("said the toll would hurt shops") are the position of whoever
+is said to judge (the lexicon's evaluations); a noun naming a holder ("a critic of X") is
+the position of the name it describes. A support verb whose object is a stance noun takes
+that stance ("vowed a veto of X" opposes X). A stance verb
 governing another as its infinitive composes with it ("refused to back X" is opposition to
 X, "pledged to support X" a pledge of support). Negation comes from the parse and acts as
 the entry says (flip or skip). Nothing is read inside an "if" clause or a question; a
@@ -76,14 +80,19 @@ class _Reader:
         lemma = tok.lemma_.casefold()
         if tok.pos_ in _VERBAL and tok.dep_ not in ("amod", "aux", "auxpass"):
             entry = self._verb_entry(tok, lemma)
+            read = self._verb(tok, entry) if entry is not None else []
+            if read or lemma in self.lex.naming_verbs:
+                return read or self._named_as(tok)
             if entry is not None:
-                return self._verb(tok, entry)
+                return []
             if lemma == "be":
                 return self._copula(tok)
             if lemma in self.lex.consequence_verbs:
                 return self._consequence(tok, self.lex.consequence_verbs[lemma])
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
             return self._noun(tok, self.lex.nouns[lemma])
+        if tok.pos_ == "NOUN" and lemma in self.lex.agent_nouns:
+            return self._agent_noun(tok, self.lex.agent_nouns[lemma])
         if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and lemma in self.lex.adjectives:
             return self._adjective(tok, self.lex.adjectives[lemma])
         return []
@@ -164,7 +173,30 @@ class _Reader:
                 continue
             if dep == "ccomp" and obj.pos_ not in _VERBAL:
                 continue
+            # "vowed a veto of the bill": to take up a stance is to take it ("rejected
+            # criticism of X" stays opposition to the criticism).
+            noun = self._stance_noun_target(obj) if dep == "dobj" else None
+            if noun is not None and entry.position == "support":
+                side, target, act = noun
+                return (
+                    side,
+                    target,
+                    (entry.act if entry.act != "statement" else act),
+                )
             return entry.position, self._target(obj), entry.act
+        return None
+
+    def _stance_noun_target(self, noun: Token) -> tuple[Side, Span, Act] | None:
+        """The position and target of a stance noun with its listed preposition ("a veto of
+        the bill"), or None."""
+        entry = self.lex.nouns.get(noun.lemma_.casefold()) if noun.pos_ == "NOUN" else None
+        if entry is None:
+            return None
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in entry.preps:
+                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+                if obj is not None:
+                    return entry.position, self._target(obj), entry.act
         return None
 
     def _composed(self, inner: Token, outer: VerbEntry) -> tuple[Side, Span, Act] | None:
@@ -206,17 +238,7 @@ class _Reader:
         pred = next((c for c in be.children if c.dep_ in ("attr", "acomp")), None)
         if pred is None:
             return []
-        adjectives = self.lex.evaluative_adjectives
-        side: Side | None = None
-        if pred.pos_ == "ADJ":
-            side = adjectives.get(pred.lemma_.casefold())
-        elif pred.pos_ == "NOUN":
-            mods = [
-                adjectives[m.lemma_.casefold()]
-                for m in pred.children
-                if m.dep_ == "amod" and m.lemma_.casefold() in adjectives
-            ]
-            side = mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
+        side = self._judged_side(pred)
         subj = next((c for c in be.children if c.dep_ in ("nsubj", "csubj")), None)
         if side is None or subj is None:
             return []
@@ -237,6 +259,64 @@ class _Reader:
         if _negated(be) or _negated(pred):
             side = _flip(side)
         return self._judgement(be, side, self._target(judged), pred)
+
+    def _judged_side(self, pred: Token) -> Side | None:
+        """The position a judging noun or adjective states ("a mistake", "a good idea",
+        "wrong"): a listed adjective on the noun decides."""
+        adjectives = self.lex.evaluative_adjectives
+        if pred.pos_ == "ADJ":
+            return adjectives.get(pred.lemma_.casefold())
+        if pred.pos_ != "NOUN":
+            return None
+        mods = [
+            adjectives[m.lemma_.casefold()]
+            for m in pred.children
+            if m.dep_ == "amod" and m.lemma_.casefold() in adjectives
+        ]
+        return mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
+
+    def _named_as(self, verb: Token) -> list[ReadStance]:
+        """ "X called the plan a mistake", "X called the plan dangerous": X's position on
+        what it names so (the lexicon's naming verbs)."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        pred = next((c for c in verb.children if c.dep_ == "oprd"), None)
+        subj = subject_of(verb)
+        if obj is None or pred is None or subj is None or obj.pos_ == "PRON":
+            return []
+        side = self._judged_side(pred)
+        if side is None:
+            return []
+        if _negated(verb):
+            side = _flip(side)
+        holders = self.resolver.resolve_all(subj)
+        return self._stance(holders, side, "statement", self._target(obj), pred, judged_by=verb)
+
+    def _agent_noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
+        """ "X is a critic of Y", "X, a longtime supporter of Y, ...", "the critic of Y,
+        X, ...": who the noun describes takes its position on its preposition's object."""
+        target = None
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in entry.preps:
+                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+                if obj is not None:
+                    target = self._target(obj)
+                    break
+        if target is None:
+            return []
+        side = entry.position
+        if any(c.dep_ == "appos" for c in noun.children):
+            holders = self.resolver.resolve_all(noun)  # its apposition names it
+        elif noun.dep_ == "appos":
+            holders = self.resolver.resolve_all(noun.head)
+        elif noun.dep_ != "attr":
+            return []
+        else:
+            subj = subject_of(noun.head) if noun.head.pos_ in _VERBAL else None
+            if subj is None:
+                return []
+            holders = self.resolver.resolve_all(subj)
+            side = _flip(entry.position) if _negated(noun.head) else entry.position
+        return self._stance(holders, side, entry.act, target, noun)
 
     def _consequence(self, verb: Token, side: Side) -> list[ReadStance]:
         """ "Lee said the tax would hurt small shops": the sayer's position on what is said
