@@ -3,21 +3,21 @@ on which span of the sentence, by which act, under which conditions.
 
 A trigger is a verb, a noun or an adjective whose lemma the lexicon lists ("backed",
 "endorsement of", "open to"), or a copula with a stance preposition ("is against"). Its
-holder is its subject followed to a named entity (`actors`); its target is the phrase the
-lexicon entry points to: the object of a listed preposition ("voted against the bill"),
-what an addressee is urged to do ("urged Congress to act", "called on Obama to
+holder is its subject followed to a named entity (`actors`); its target is the phrase
+the lexicon entry points to: the object of a listed preposition ("voted against the
+bill"), what an addressee is urged to do ("urged Congress to act", "called on Obama to
 retaliate"), the direct object, the infinitive or clausal complement, or, for a passive
 participle without a subject, the subject of the clause it hangs on ("collapsed after
 being rejected by X"). A copula that judges its subject ("X is a mistake", "X is a good
 idea"), a naming verb's predicate ("called the plan a mistake") and a clause saying its
 subject does harm or good ("said the toll would hurt shops") are the position of whoever
-is said to judge (the lexicon's evaluations); a noun naming a holder ("a critic of X") is
-the position of the name it describes. A support verb whose object is a stance noun takes
-that stance ("vowed a veto of X" opposes X). A stance verb
-governing another as its infinitive composes with it ("refused to back X" is opposition to
-X, "pledged to support X" a pledge of support). Negation comes from the parse and acts as
-the entry says (flip or skip). Nothing is read inside an "if" clause or a question; a
-hedging modal ("would", "might") marks the stance as hedged.
+is said to judge (the lexicon's evaluations); a noun naming a holder ("a critic of X")
+is the position of the name it describes. A support verb whose object is a stance noun
+takes that stance ("vowed a veto of X" opposes X). A stance verb governing another as
+its infinitive composes with it ("refused to back X" is opposition to X, "pledged to
+support X" a pledge of support). Negation comes from the parse and acts as the entry
+says (flip or skip). Nothing is read inside an "if" clause or a question; a hedging
+modal ("would", "might") marks the stance as hedged.
 """
 
 from __future__ import annotations
