@@ -477,3 +477,24 @@ def test_what_a_naming_verb_calls_its_object() -> None:
     # Counterexamples: a name that does not judge; "called" without a predicate.
     assert read("Mayor Ana Ortiz called the plan a first step.") == []
     assert read("Mayor Ana Ortiz called the meeting to order.") == []
+
+
+def test_coordinated_verbs_share_the_object_of_the_last() -> None:
+    assert {
+        (p, t) for _, p, t in triples("Mayor Ana Ortiz praised and then rejected the stadium bill.")
+    } == {
+        ("support", "the stadium bill"),
+        ("oppose", "the stadium bill"),
+    }
+    # Counterexample: a verb that takes no object ("spoke") gets none.
+    assert triples("Mayor Ana Ortiz spoke and rejected the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "the stadium bill")
+    }
+
+
+def test_a_stance_nouns_preposition_after_a_time_on_its_verb() -> None:
+    assert triples("Mayor Ana Ortiz voiced strong support on Monday for the stadium bill.") == {
+        ("Ana Ortiz", "support", "the stadium bill")
+    }
+    # Counterexample: another phrase between them parts them.
+    assert read("Mayor Ana Ortiz voiced support in a letter for the stadium bill.") == []

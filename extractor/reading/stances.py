@@ -165,10 +165,13 @@ class _Reader:
         patient = _passive_patient(verb)
         if patient is not None:  # "the deal collapsed after being rejected by X"
             return entry.position, self._target(patient), entry.act
+        shared = _shared_object(verb)  # "backed and signed the bill"
         for dep in ("dobj", "xcomp", "ccomp", "nsubjpass"):
             if entry.needs and dep not in entry.needs and dep != "nsubjpass":
                 continue
             obj = next((c for c in kids if c.dep_ == dep), None)
+            if obj is None and dep == "dobj":
+                obj = shared
             if obj is None or (dep == "nsubjpass" and not _has_agent(verb)):
                 continue
             if dep == "ccomp" and obj.pos_ not in _VERBAL:
@@ -348,10 +351,16 @@ class _Reader:
         """ "his endorsement of Clinton", "voiced support for the deal"."""
         target = None
         target_prep: Token | None = None
-        # The preposition on the noun, or on its verb right after it ("withdrew her support
-        # for the dam", as a parser often hangs it).
-        # The entry's prepositions in its order: "the support of X for Y" is support for Y.
-        after = [c for c in noun.head.children if c.i == noun.right_edge.i + 1]
+        # The preposition on the noun, or on its verb after it with only a time between
+        # ("withdrew her support for the dam", "voiced support on Monday for the dam", as a
+        # parser often hangs it). The entry's prepositions in its order: "the support of X
+        # for Y" is support for Y.
+        after = [
+            c
+            for c in noun.head.children
+            if c.i > noun.right_edge.i
+            and all(_in_when(t) for t in noun.doc[noun.right_edge.i + 1 : c.left_edge.i])
+        ]
         preps = [
             c
             for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]
@@ -557,6 +566,24 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _in_when(tok: Token) -> bool:
+    """`tok` belongs to a date or time said of its phrase ("on Monday")."""
+    return any(is_when(t) for t in (tok, *tok.ancestors) if t.dep_ in ("prep", "npadvmod"))
+
+
+def _shared_object(verb: Token) -> Token | None:
+    """The object a verb without one shares with the verb coordinated right after it
+    ("backed and signed the bill", "praised and then rejected the bill")."""
+    if any(c.dep_ in ("dobj", "prep", "xcomp", "ccomp") for c in verb.children):
+        return None
+    conj = next((c for c in verb.children if c.dep_ == "conj" and c.pos_ in _VERBAL), None)
+    if conj is None or any(
+        t.dep_ not in ("cc", "advmod", "punct") for t in verb.doc[verb.i + 1 : conj.i]
+    ):
+        return None
+    return next((c for c in conj.children if c.dep_ == "dobj"), None)
 
 
 def _clause_of(target: Span) -> Token:
