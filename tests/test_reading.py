@@ -498,3 +498,16 @@ def test_a_stance_nouns_preposition_after_a_time_on_its_verb() -> None:
     }
     # Counterexample: another phrase between them parts them.
     assert read("Mayor Ana Ortiz voiced support in a letter for the stadium bill.") == []
+
+
+def test_a_reported_will_is_no_hedge() -> None:
+    (s,) = parsed_stances("Mayor Ana Ortiz said Monday she would vote against the stadium bill.")
+    assert (s.actor.name, s.position, s.confidence) == ("Ana Ortiz", "oppose", CONFIDENCE["parse"])
+    # Counterexamples: another modal; "would" in the present's report; "would" unreported.
+    for text in (
+        "Mayor Ana Ortiz said she might vote against the stadium bill.",
+        "Mayor Ana Ortiz says she would vote against the stadium bill.",
+        "Mayor Ana Ortiz would vote against the stadium bill.",
+    ):
+        (s,) = parsed_stances(text)
+        assert s.confidence == CONFIDENCE["hedged"], text

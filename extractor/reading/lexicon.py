@@ -79,6 +79,7 @@ class Lexicon:
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
+    backshifted_modals: frozenset[str]
     cue_verbs: frozenset[str]
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     reversing_verbs: frozenset[str]
@@ -156,6 +157,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),
+        backshifted_modals=_words(d.get("backshifted_modals", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
         source_preps=_words(d.get("source_preps", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),

@@ -534,13 +534,27 @@ class _Reader:
         start = judged_by if judged_by is not None else trigger
         hedged = not conditions and any(
             t.lemma_.casefold() in self.lex.hedges
-            or any(c.dep_ == "aux" and c.lower_ in self.lex.hedges for c in t.children)
+            or any(
+                c.dep_ == "aux" and c.lower_ in self.lex.hedges and not self._backshifted(c)
+                for c in t.children
+            )
             for t in (start, *start.ancestors)
         )
         return [
             ReadStance(h, side, act, target, trigger.sent, trigger, hedged, conditions)
             for h in holders
         ]
+
+    def _backshifted(self, aux: Token) -> bool:
+        """A "would" that reports a "will" ("said she would vote against it"): the
+        auxiliary's clause is reported by a cue verb in the past tense."""
+        clause = aux.head
+        return (
+            aux.lower_ in self.lex.backshifted_modals
+            and clause.dep_ == "ccomp"
+            and clause.head.lemma_.casefold() in self.lex.cue_verbs
+            and clause.head.tag_ == "VBD"
+        )
 
     def _in_condition(self, tok: Token) -> bool:
         """Inside an "if ..." clause or a "for X to ..." clause ("it is impossible for X to
