@@ -511,3 +511,34 @@ def test_a_reported_will_is_no_hedge() -> None:
     ):
         (s,) = parsed_stances(text)
         assert s.confidence == CONFIDENCE["hedged"], text
+
+
+def test_the_subject_of_a_passive_raises_to_its_infinitive() -> None:
+    (s,) = read("Mayor Ana Ortiz is expected to veto the stadium bill.")
+    assert (s.actor.span.text, s.position, s.hedged) == ("Ana Ortiz", "oppose", True)
+    # Counterexample: the agent of the passive is not who is to act.
+    assert triples("Mayor Ana Ortiz was persuaded by Tom Reed to veto the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "the stadium bill")
+    }
+
+
+def test_wanting_someone_to_act_and_more_particle_verbs() -> None:
+    assert triples("Mayor Ana Ortiz wants the council to reject the stadium bill.") == {
+        ("Ana Ortiz", "support", "the council to reject the stadium bill")
+    }
+    assert triples("Mayor Ana Ortiz signed off on the stadium bill.") == {
+        ("Ana Ortiz", "support", "the stadium bill")
+    }
+    assert triples("The Springfield City Council voted the stadium bill down.") == {
+        ("The Springfield City Council", "oppose", "the stadium bill")
+    }
+    # Counterexample: a particle the lexicon does not list changes the verb.
+    assert read("Mayor Ana Ortiz signed up for the stadium tour.") == []
+
+
+def test_a_clause_that_asks_is_no_target() -> None:
+    assert triples("Mayor Ana Ortiz recommended that the stadium be built downtown.") == {
+        ("Ana Ortiz", "support", "the stadium be built downtown")
+    }
+    # Counterexample: a wh-clause asks, it proposes nothing.
+    assert read("Mayor Ana Ortiz recommended where the stadium should go.") == []

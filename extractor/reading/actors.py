@@ -78,10 +78,14 @@ def subject_of(verb: Token) -> Token | None:
     if head is verb:
         return None
     if verb.dep_ == "xcomp":
-        # "persuaded him to back": object control; "decided to back": the head's subject.
+        # "persuaded him to back": object control; "decided to back": the head's subject;
+        # "is expected to back", "was persuaded by Y to back": the passive head's subject.
         for c in head.children:
             if c.dep_ == "dobj":
                 return c
+        raised = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+        if raised is not None:  # "was persuaded by Y to back": not Y
+            return raised
         return subject_of(head)
     if verb.dep_ in ("conj", "acomp"):  # "X backed and signed it"; "X was opposed to"
         return subject_of(head)

@@ -80,6 +80,7 @@ class Lexicon:
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
     backshifted_modals: frozenset[str]
+    question_tags: frozenset[str]
     cue_verbs: frozenset[str]
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     reversing_verbs: frozenset[str]
@@ -158,6 +159,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),
         backshifted_modals=_words(d.get("backshifted_modals", [])),
+        question_tags=frozenset(d.get("question_tags", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
         source_preps=_words(d.get("source_preps", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),

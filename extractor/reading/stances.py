@@ -174,7 +174,7 @@ class _Reader:
                 obj = shared
             if obj is None or (dep == "nsubjpass" and not _has_agent(verb)):
                 continue
-            if dep == "ccomp" and obj.pos_ not in _VERBAL:
+            if dep == "ccomp" and (obj.pos_ not in _VERBAL or self._asks(obj)):
                 continue
             # "vowed a veto of the bill": to take up a stance is to take it ("rejected
             # criticism of X" stays opposition to the criticism).
@@ -188,6 +188,12 @@ class _Reader:
                 )
             return entry.position, self._target(obj), entry.act
         return None
+
+    def _asks(self, clause: Token) -> bool:
+        """A clause that asks ("where the stadium should go"): a wh-word (the lexicon's
+        question tags) before its verb. What is asked is no stance's target."""
+        words = clause.doc[clause.left_edge.i : clause.i]
+        return any(t.tag_ in self.lex.question_tags for t in words)
 
     def _stance_noun_target(self, noun: Token) -> tuple[Side, Span, Act] | None:
         """The position and target of a stance noun with its listed preposition ("a veto of
