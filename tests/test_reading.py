@@ -297,6 +297,7 @@ def test_a_copula_that_judges_its_subject_is_the_sayers_position() -> None:
     # Counterexamples: a noun that does not judge; a judgement nobody is said to make (the
     # writer's); a judgement of a pronoun.
     assert read("Mayor Ann Lee said the stadium is a landmark.") == []
+    assert read("Mayor Ann Lee said the weather is good.") == []  # a modifier only on a noun
     assert read("The stadium tax is a mistake.") == []
     assert read("Mayor Ann Lee said she is wrong.") == []
 

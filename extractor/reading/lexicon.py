@@ -69,6 +69,7 @@ class Lexicon:
     copula_preps: dict[str, Side]
     evaluative_nouns: dict[str, Side]
     evaluative_adjectives: dict[str, Side]
+    evaluative_modifiers: dict[str, Side]
     consequence_verbs: dict[str, Side]
     conditions: ConditionWords
     person_pronouns: frozenset[str]
@@ -137,6 +138,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         copula_preps=dict(d.get("copula_preps", {})),
         evaluative_nouns=dict(d.get("evaluations", {}).get("nouns", {})),
         evaluative_adjectives=dict(d.get("evaluations", {}).get("adjectives", {})),
+        evaluative_modifiers=dict(d.get("evaluations", {}).get("modifiers", {})),
         consequence_verbs=dict(d.get("consequence_verbs", {})),
         conditions=ConditionWords(
             marks=dict(c["marks"]),

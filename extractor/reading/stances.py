@@ -271,16 +271,18 @@ class _Reader:
 
     def _judged_side(self, pred: Token) -> Side | None:
         """The position a judging noun or adjective states ("a mistake", "a good idea",
-        "wrong"): a listed adjective on the noun decides."""
+        "wrong"): a listed adjective or modifier on the noun decides. A modifier ("good")
+        judges only the noun it modifies: "the weather is good" judges nothing."""
         adjectives = self.lex.evaluative_adjectives
         if pred.pos_ == "ADJ":
             return adjectives.get(pred.lemma_.casefold())
         if pred.pos_ != "NOUN":
             return None
+        modifiers = {**self.lex.evaluative_modifiers, **adjectives}
         mods = [
-            adjectives[m.lemma_.casefold()]
+            modifiers[m.lemma_.casefold()]
             for m in pred.children
-            if m.dep_ == "amod" and m.lemma_.casefold() in adjectives
+            if m.dep_ == "amod" and m.lemma_.casefold() in modifiers
         ]
         return mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
 
