@@ -543,3 +543,16 @@ def test_a_clause_that_asks_is_no_target() -> None:
     }
     # Counterexample: a wh-clause asks, it proposes nothing.
     assert read("Mayor Ana Ortiz recommended where the stadium should go.") == []
+
+
+def test_an_opposing_verb_over_a_stance_verb_that_does_not_compose() -> None:
+    # "condemn" says nothing of what "not condemn" means: the refusal is of the clause.
+    assert triples("Mayor Ana Ortiz declined to condemn the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "condemn the stadium bill")
+    }
+    # Nor is the inner verb read alone: refusing to rule out a veto rules nothing out.
+    assert read("Mayor Ana Ortiz refused to rule out a veto of the stadium bill.") == []
+    # Counterexample: a verb that composes ("back") gives the stance on its object.
+    assert triples("Mayor Ana Ortiz refused to back the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "the stadium bill")
+    }

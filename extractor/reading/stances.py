@@ -211,6 +211,11 @@ class _Reader:
     def _composed(self, inner: Token, outer: VerbEntry) -> tuple[Side, Span, Act] | None:
         """ "refused to back X": the inner stance verb's target, positions composed."""
         entry = self._verb_entry(inner, inner.lemma_.casefold())
+        if entry is not None and not entry.compose and outer.position == "oppose":
+            # "refused to rule out X", "declined to condemn X": not a stance on X, and the
+            # inner verb is not read alone; the outer verb opposes the clause.
+            self.consumed.add(inner.i)
+            return None
         if entry is None or not entry.compose or subject_of(inner) is None:
             return None
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children):
