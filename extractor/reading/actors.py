@@ -2,11 +2,13 @@
 
 `subject_of` finds the token that holds a verb's position (its subject; a passive verb's
 agent; for a verb without a subject of its own, the subject or object it inherits through
-`conj`, `xcomp` or a relative clause). `resolve` follows that token to an entity of the
-pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself, one in its compound, possessive
-or apposition, a relative pronoun's antecedent, a third-person pronoun's last mention, or a
-first-person pronoun's speaker (the subject of a cue verb such as "said" in the sentence or
-next to a quotation).
+`conj`, `xcomp`, an infinitival adverbial clause or a relative clause). `resolve` follows
+that token to an entity of the pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself,
+one in its compound, possessive or apposition, a relative pronoun's antecedent, a
+third-person pronoun's last mention, or a first-person pronoun's speaker (the subject of a
+cue verb such as "said" in the sentence or next to a quotation); a name the NER tagged
+only in part is completed from the parse. `resolve_all` adds the names coordinated or
+listed with it.
 """
 
 from __future__ import annotations
@@ -59,9 +61,12 @@ def entity_at(tok: Token) -> Span | None:
 
 def subject_of(verb: Token) -> Token | None:
     """The token holding `verb`'s position, or None."""
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        # Two subjects are a misparse, most often of a dateline ("Boston (AP) - The Red Sox
+        # rejected ..."): the one nearest the verb before it holds the position.
+        before = [c for c in subjects if c.i < verb.i]
+        return before[-1] if before else subjects[0]
     for c in verb.children:
         if c.dep_ == "agent":
             for o in c.children:
@@ -73,13 +78,19 @@ def subject_of(verb: Token) -> Token | None:
     if head is verb:
         return None
     if verb.dep_ == "xcomp":
-        # "persuaded him to back": object control; "decided to back": the head's subject.
+        # "persuaded him to back": object control; "decided to back": the head's subject;
+        # "is expected to back", "was persuaded by Y to back": the passive head's subject.
         for c in head.children:
             if c.dep_ == "dobj":
                 return c
+        raised = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+        if raised is not None:  # "was persuaded by Y to back": not Y
+            return raised
         return subject_of(head)
     if verb.dep_ in ("conj", "acomp"):  # "X backed and signed it"; "X was opposed to"
         return subject_of(head)
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return subject_of(head)  # "X went on to praise Y", "X moved to block Y"
     if (
         verb.dep_ == "advcl"
         and verb.tag_ == "VBG"
@@ -105,7 +116,7 @@ class Resolver:
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
             return None
-        span = entity_at(tok) or self._named_elsewhere(tok)
+        span = entity_at(tok) or self._named_elsewhere(tok) or self._named_by_structure(tok)
         if span is not None:
             return Holder(span, KINDS[span.label_])
         low = tok.lower_
@@ -123,6 +134,13 @@ class Resolver:
             if any(m.ent_type_ == "NORP" for m in mods):
                 start = min(m.left_edge.i for m in mods if m.ent_type_ == "NORP")
                 return Holder(Span(self.doc, start, tok.i + 1, label="NORP"), "group")
+        if tok.pos_ == "NOUN" and tok.lemma_.casefold() in self.lex.naming_nouns:
+            # "the Belgian region of Wallonia": the noun names its "of" phrase's entity
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                    if obj is not None and (span := entity_at(obj)) is not None:
+                        return Holder(span, KINDS[span.label_])
         if tok.pos_ in ("NOUN", "PROPN"):
             # "his spokesman, Dmitry Peskov": the apposition names the actor. A compound or a
             # possessive does not ("Clinton supporters", "Trump's critics").
@@ -132,7 +150,8 @@ class Resolver:
         return None
 
     def resolve_all(self, tok: Token) -> list[Holder]:
-        """`tok` and the subjects coordinated with it ("Spain and Portugal"); a pronoun
+        """`tok` and the subjects coordinated or listed with it ("Spain and Portugal",
+        "Ana Ortiz, Bob Stone and Tom Reed"); a pronoun
         that is the subject of what a cue verb reports is that verb's subject ("both
         candidates, Clinton and Trump, say they ...")."""
         low = tok.lower_
@@ -140,12 +159,19 @@ class Resolver:
             said = self._reported_by(tok)
             if said:
                 return said
+        if low in self.lex.plural_pronouns:
+            listed = self._last_list(tok)
+            if listed:
+                return listed
         heads = [tok, *tok.conjuncts]
-        if entity_at(tok) is None:
+        named = entity_at(tok)
+        if named is None:
             for c in tok.children:
                 if c.dep_ == "appos" and entity_at(c) is not None:
                     heads = [c, *c.conjuncts, *tok.conjuncts]
                     break
+        else:
+            heads += _listed_with(heads, named.label_)
         out: list[Holder] = []
         for t in heads:
             found = self.resolve(t)
@@ -167,6 +193,23 @@ class Resolver:
             found = [h for h in found if h.kind == "person"]
         return found
 
+    def _last_list(self, pronoun: Token) -> list[Holder]:
+        """The names of the nearest earlier subject that lists several ("Ana Ortiz and Tom
+        Reed ... They"), within the last three sentences, unless a named group comes after
+        it (then the pronoun is that group's, as `last_mention` finds it)."""
+        window = max(0, pronoun.sent.start - 3 * max(1, len(pronoun.sent)))
+        for t in reversed(self.doc[window : pronoun.i]):
+            if t.dep_ not in SUBJECTS or t.pos_ == "PRON":
+                continue
+            listed = self.resolve_all(t)
+            if len(listed) < 2:
+                continue
+            group = self.last_mention(pronoun, ("ORG", "GPE", "NORP"))
+            if group is not None and group.span.start > max(h.span.start for h in listed):
+                return []
+            return listed
+        return []
+
     def _named_elsewhere(self, tok: Token) -> Span | None:
         """A proper noun the NER missed here but tagged elsewhere in the article ("Ortiz"
         after "Ana Ortiz"): the same actor, with that mention's label."""
@@ -175,6 +218,40 @@ class Resolver:
         for ent in self.doc.ents:
             if ent.label_ in KINDS and any(t.text == tok.text for t in ent):
                 return Span(self.doc, tok.i, tok.i + 1, label=ent.label_)
+        return None
+
+    def _named_by_structure(self, tok: Token) -> Span | None:
+        """A name the NER tagged only in part, from the parse: a surname whose first name is
+        a PERSON ("Sally Yates" with only "Sally" tagged), or a proper noun coordinated with
+        a named actor, which takes that actor's label ("Cummings and Conyers" with only
+        "Conyers" named)."""
+        if tok.pos_ != "PROPN" or not tok.is_alpha or tok.is_upper:
+            return None
+        first = [
+            c
+            for c in tok.children
+            if c.dep_ == "compound" and c.ent_type_ == "PERSON" and c.i < tok.i
+        ]
+        if first and all(t.pos_ == "PROPN" for t in self.doc[first[0].i : tok.i]):
+            start = first[0].i
+            while start > 0 and self.doc[start].ent_iob_ == "I":
+                start -= 1
+            return Span(self.doc, start, tok.i + 1, label="PERSON")
+        partners = [*tok.conjuncts]
+        for p in partners:
+            named = entity_at(p) or self._named_elsewhere(p)
+            if named is not None:
+                start = tok.i
+                while (
+                    start > 0
+                    and self.doc[start - 1].dep_ == "compound"
+                    and self.doc[start - 1].head.i == tok.i
+                    and self.doc[start - 1].pos_ == "PROPN"
+                    and self.doc[start - 1].is_alpha
+                    and self.doc[start - 1].is_title
+                ):
+                    start -= 1
+                return Span(self.doc, start, tok.i + 1, label=named.label_)
         return None
 
     def last_mention(self, tok: Token, labels: tuple[str, ...]) -> Holder | None:
@@ -214,6 +291,21 @@ class Resolver:
                 if found is not None:
                     return found
         return None
+
+
+def _listed_with(heads: list[Token], label: str) -> list[Token]:
+    """The other names of a list a parser hangs as an apposition and its conjuncts ("Ana
+    Ortiz, Bob Stone, Lisa Park and Tom Reed": Stone an apposition of Ortiz, Park and Reed
+    conjuncts of Stone): an apposition that is an entity of the same label as the first
+    name, and its conjuncts. An apposition that describes ("Ana Ortiz, the team's owner")
+    or names something else ("Ana Ortiz, Boston") is not a list."""
+    found: list[Token] = []
+    for h in heads:
+        for c in h.children:
+            span = entity_at(c) if c.dep_ == "appos" else None
+            if span is not None and span.label_ == label and c not in found:
+                found += [c, *c.conjuncts]
+    return found
 
 
 def _quoted(sent: Span) -> bool:

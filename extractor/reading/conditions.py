@@ -38,7 +38,13 @@ def conditions_of(
     that is a clause brings its own ("ready to sign once the flow is guaranteed")."""
     found: dict[int, ReadCondition] = {}
     if target is not None and target.pos_ in ("VERB", "AUX") and target is not trigger:
-        for c in target.children:
+        # the target clause and the verbs coordinated with it ("to pass the budget and cut
+        # taxes if revenue grows")
+        verbs = [
+            target,
+            *(c for c in target.children if c.dep_ == "conj" and c.tag_ == target.tag_),
+        ]
+        for c in (x for v in verbs for x in v.children):
             read = _clause(c, resolver, lexicon)
             if read is not None:
                 found[read.span.start] = read

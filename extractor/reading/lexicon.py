@@ -31,6 +31,7 @@ class VerbEntry:
     negated: Negated = "skip"
     compose: bool = False
     clause_first: bool = False
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,24 @@ class Lexicon:
     particle_verbs: dict[tuple[str, str], VerbEntry]
     nouns: dict[str, NominalEntry]
     adjectives: dict[str, NominalEntry]
+    agent_nouns: dict[str, NominalEntry]
+    naming_verbs: frozenset[str]
     copula_preps: dict[str, Side]
+    evaluative_nouns: dict[str, Side]
+    evaluative_adjectives: dict[str, Side]
+    evaluative_modifiers: dict[str, Side]
+    consequence_verbs: dict[str, Side]
     conditions: ConditionWords
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    naming_nouns: frozenset[str]
+    irrealis_marks: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     hedges: frozenset[str]
+    backshifted_modals: frozenset[str]
+    question_tags: frozenset[str]
     cue_verbs: frozenset[str]
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     reversing_verbs: frozenset[str]
@@ -86,6 +98,7 @@ def _verb(d: dict[str, Any]) -> VerbEntry:
         negated=d.get("negated", "skip"),
         compose=bool(d.get("compose", False)),
         clause_first=bool(d.get("clause_first", False)),
+        reasons=tuple(d.get("reasons", ())),
     )
 
 
@@ -120,7 +133,13 @@ def load_lexicon(language: str = "en") -> Lexicon:
         particle_verbs=particles,
         nouns={k: _nominal(v) for k, v in d["nouns"].items()},
         adjectives={k: _nominal(v) for k, v in d["adjectives"].items()},
+        agent_nouns={k: _nominal(v) for k, v in d.get("agent_nouns", {}).items()},
+        naming_verbs=_words(d.get("naming_verbs", [])),
         copula_preps=dict(d.get("copula_preps", {})),
+        evaluative_nouns=dict(d.get("evaluations", {}).get("nouns", {})),
+        evaluative_adjectives=dict(d.get("evaluations", {}).get("adjectives", {})),
+        evaluative_modifiers=dict(d.get("evaluations", {}).get("modifiers", {})),
+        consequence_verbs=dict(d.get("consequence_verbs", {})),
         conditions=ConditionWords(
             marks=dict(c["marks"]),
             multiword_marks=dict(c["multiword_marks"]),
@@ -135,9 +154,14 @@ def load_lexicon(language: str = "en") -> Lexicon:
         ),
         person_pronouns=_words(p["person"]),
         group_pronouns=_words(p["group"]),
+        plural_pronouns=_words(p.get("plural", [])),
+        naming_nouns=_words(d.get("naming_nouns", [])),
+        irrealis_marks=_words(d.get("irrealis_marks", [])),
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),
         hedges=_words(d.get("hedges", [])),
+        backshifted_modals=_words(d.get("backshifted_modals", [])),
+        question_tags=frozenset(d.get("question_tags", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
         source_preps=_words(d.get("source_preps", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),

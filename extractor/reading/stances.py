@@ -3,14 +3,21 @@ on which span of the sentence, by which act, under which conditions.
 
 A trigger is a verb, a noun or an adjective whose lemma the lexicon lists ("backed",
 "endorsement of", "open to"), or a copula with a stance preposition ("is against"). Its
-holder is its subject followed to a named entity (`actors`); its target is the phrase the
-lexicon entry points to: the object of a listed preposition ("voted against the bill"),
-what an addressee is urged to do ("urged Congress to act", "called on Obama to
-retaliate"), the direct object, or the infinitive or clausal complement. A stance verb
-governing another as its infinitive composes with it ("refused to back X" is opposition to
-X, "pledged to support X" a pledge of support). Negation comes from the parse and acts as
-the entry says (flip or skip). Nothing is read inside an "if" clause or a question; a
-hedging modal ("would", "might") marks the stance as hedged.
+holder is its subject followed to a named entity (`actors`); its target is the phrase
+the lexicon entry points to: the object of a listed preposition ("voted against the
+bill"), what an addressee is urged to do ("urged Congress to act", "called on Obama to
+retaliate"), the direct object, the infinitive or clausal complement, or, for a passive
+participle without a subject, the subject of the clause it hangs on ("collapsed after
+being rejected by X"). A copula that judges its subject ("X is a mistake", "X is a good
+idea"), a naming verb's predicate ("called the plan a mistake") and a clause saying its
+subject does harm or good ("said the toll would hurt shops") are the position of whoever
+is said to judge (the lexicon's evaluations); a noun naming a holder ("a critic of X")
+is the position of the name it describes. A support verb whose object is a stance noun
+takes that stance ("vowed a veto of X" opposes X). A stance verb governing another as
+its infinitive composes with it ("refused to back X" is opposition to X, "pledged to
+support X" a pledge of support). Negation comes from the parse and acts as the entry
+says (flip or skip). Nothing is read inside an "if" clause or a question; a hedging
+modal ("would", "might") marks the stance as hedged.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from extractor.reading.actors import Holder, Resolver, subject_of
 from extractor.reading.conditions import ReadCondition, condition_mark, conditions_of
 from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
-from extractor.reading.spans import is_when, phrase
+from extractor.reading.spans import MAX_TOKENS, is_when, phrase
 from extractor.schemas import Act
 
 _VERBAL = ("VERB", "AUX")
@@ -73,12 +80,19 @@ class _Reader:
         lemma = tok.lemma_.casefold()
         if tok.pos_ in _VERBAL and tok.dep_ not in ("amod", "aux", "auxpass"):
             entry = self._verb_entry(tok, lemma)
+            read = self._verb(tok, entry) if entry is not None else []
+            if read or lemma in self.lex.naming_verbs:
+                return read or self._named_as(tok)
             if entry is not None:
-                return self._verb(tok, entry)
+                return []
             if lemma == "be":
                 return self._copula(tok)
+            if lemma in self.lex.consequence_verbs:
+                return self._consequence(tok, self.lex.consequence_verbs[lemma])
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
             return self._noun(tok, self.lex.nouns[lemma])
+        if tok.pos_ == "NOUN" and lemma in self.lex.agent_nouns:
+            return self._agent_noun(tok, self.lex.agent_nouns[lemma])
         if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and lemma in self.lex.adjectives:
             return self._adjective(tok, self.lex.adjectives[lemma])
         return []
@@ -124,10 +138,12 @@ class _Reader:
             urged = _urged_clause(verb, entry)
             if urged is not None:
                 addressee, clause = urged
-                target = self._target(clause)
-                if addressee is not None and addressee.right_edge.i + 2 >= target.start:
+                target = _with_conjuncts(clause, self._target(clause))
+                doc = verb.doc
+                between = doc[addressee.right_edge.i + 1 : target.start] if addressee else None
+                if between is not None and all(t.is_punct or t.dep_ == "aux" for t in between):
                     # "urged Moscow to engage in talks": who is to act belongs to the target
-                    target = verb.doc[addressee.left_edge.i : target.end]
+                    target = doc[addressee.left_edge.i : target.end] if addressee else target
                 return entry.position, target, entry.act
             if entry.addressee:
                 return None
@@ -146,20 +162,60 @@ class _Reader:
                 return entry.position, self._target(promised), entry.act
         if verb.dep_ == "acl" and any(c.dep_ == "agent" for c in kids):
             return entry.position, phrase(verb.head), entry.act  # "the truce proposed by X"
+        patient = _passive_patient(verb)
+        if patient is not None:  # "the deal collapsed after being rejected by X"
+            return entry.position, self._target(patient), entry.act
+        shared = _shared_object(verb)  # "backed and signed the bill"
         for dep in ("dobj", "xcomp", "ccomp", "nsubjpass"):
             if entry.needs and dep not in entry.needs and dep != "nsubjpass":
                 continue
             obj = next((c for c in kids if c.dep_ == dep), None)
+            if obj is None and dep == "dobj":
+                obj = shared
             if obj is None or (dep == "nsubjpass" and not _has_agent(verb)):
                 continue
-            if dep == "ccomp" and obj.pos_ not in _VERBAL:
+            if dep == "ccomp" and (obj.pos_ not in _VERBAL or self._asks(obj)):
                 continue
+            # "vowed a veto of the bill": to take up a stance is to take it ("rejected
+            # criticism of X" stays opposition to the criticism).
+            noun = self._stance_noun_target(obj) if dep == "dobj" else None
+            if noun is not None and entry.position == "support":
+                side, target, act = noun
+                return (
+                    side,
+                    target,
+                    (entry.act if entry.act != "statement" else act),
+                )
             return entry.position, self._target(obj), entry.act
+        return None
+
+    def _asks(self, clause: Token) -> bool:
+        """A clause that asks ("where the stadium should go"): a wh-word (the lexicon's
+        question tags) before its verb. What is asked is no stance's target."""
+        words = clause.doc[clause.left_edge.i : clause.i]
+        return any(t.tag_ in self.lex.question_tags for t in words)
+
+    def _stance_noun_target(self, noun: Token) -> tuple[Side, Span, Act] | None:
+        """The position and target of a stance noun with its listed preposition ("a veto of
+        the bill"), or None."""
+        entry = self.lex.nouns.get(noun.lemma_.casefold()) if noun.pos_ == "NOUN" else None
+        if entry is None:
+            return None
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in entry.preps:
+                obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+                if obj is not None:
+                    return entry.position, self._target(obj), entry.act
         return None
 
     def _composed(self, inner: Token, outer: VerbEntry) -> tuple[Side, Span, Act] | None:
         """ "refused to back X": the inner stance verb's target, positions composed."""
         entry = self._verb_entry(inner, inner.lemma_.casefold())
+        if entry is not None and not entry.compose and outer.position == "oppose":
+            # "refused to rule out X", "declined to condemn X": not a stance on X, and the
+            # inner verb is not read alone; the outer verb opposes the clause.
+            self.consumed.add(inner.i)
+            return None
         if entry is None or not entry.compose or subject_of(inner) is None:
             return None
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children):
@@ -188,20 +244,146 @@ class _Reader:
                 return self._stance(
                     self.resolver.resolve_all(subj), side, "statement", self._target(obj), be
                 )
-        return []
+        return self._evaluation(be)
 
-    def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
-        """ "his endorsement of Clinton", "voiced support for the deal"."""
+    def _evaluation(self, be: Token) -> list[ReadStance]:
+        """ "Lee said the tax is a mistake", "'The plan is a good idea,' Reed said": the
+        position of whoever says the judgement on what it judges."""
+        pred = next((c for c in be.children if c.dep_ in ("attr", "acomp")), None)
+        if pred is None:
+            return []
+        side = self._judged_side(pred)
+        subj = next((c for c in be.children if c.dep_ in ("nsubj", "csubj")), None)
+        if side is None or subj is None:
+            return []
+        judged: Token | None = subj
+        if subj.pos_ == "PRON":  # "it is a mistake to sell the team": the clause is judged
+            judged = None
+            if subj.lower_ == "it":
+                judged = next(
+                    (
+                        c
+                        for c in [*be.children, *pred.children]
+                        if c.dep_ in ("xcomp", "ccomp") and c.pos_ in _VERBAL
+                    ),
+                    None,
+                )
+        if judged is None:
+            return []
+        if _negated(be) or _negated(pred):
+            side = _flip(side)
+        return self._judgement(be, side, self._target(judged), pred)
+
+    def _judged_side(self, pred: Token) -> Side | None:
+        """The position a judging noun or adjective states ("a mistake", "a good idea",
+        "wrong"): a listed adjective or modifier on the noun decides. A modifier ("good")
+        judges only the noun it modifies: "the weather is good" judges nothing."""
+        adjectives = self.lex.evaluative_adjectives
+        if pred.pos_ == "ADJ":
+            return adjectives.get(pred.lemma_.casefold())
+        if pred.pos_ != "NOUN":
+            return None
+        modifiers = {**self.lex.evaluative_modifiers, **adjectives}
+        mods = [
+            modifiers[m.lemma_.casefold()]
+            for m in pred.children
+            if m.dep_ == "amod" and m.lemma_.casefold() in modifiers
+        ]
+        return mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
+
+    def _named_as(self, verb: Token) -> list[ReadStance]:
+        """ "X called the plan a mistake", "X called the plan dangerous": X's position on
+        what it names so (the lexicon's naming verbs)."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        pred = next((c for c in verb.children if c.dep_ == "oprd"), None)
+        subj = subject_of(verb)
+        if obj is None or pred is None or subj is None or obj.pos_ == "PRON":
+            return []
+        side = self._judged_side(pred)
+        if side is None:
+            return []
+        if _negated(verb):
+            side = _flip(side)
+        holders = self.resolver.resolve_all(subj)
+        return self._stance(holders, side, "statement", self._target(obj), pred, judged_by=verb)
+
+    def _agent_noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
+        """ "X is a critic of Y", "X, a longtime supporter of Y, ...", "the critic of Y,
+        X, ...": who the noun describes takes its position on its preposition's object."""
         target = None
-        # The preposition on the noun, or on its verb right after it ("withdrew her support
-        # for the dam", as a parser often hangs it).
-        after = [c for c in noun.head.children if c.i == noun.right_edge.i + 1]
-        for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]:
+        for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in entry.preps:
                 obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
                 if obj is not None:
                     target = self._target(obj)
                     break
+        if target is None:
+            return []
+        side = entry.position
+        if any(c.dep_ == "appos" for c in noun.children):
+            holders = self.resolver.resolve_all(noun)  # its apposition names it
+        elif noun.dep_ == "appos":
+            holders = self.resolver.resolve_all(noun.head)
+        elif noun.dep_ != "attr":
+            return []
+        else:
+            subj = subject_of(noun.head) if noun.head.pos_ in _VERBAL else None
+            if subj is None:
+                return []
+            holders = self.resolver.resolve_all(subj)
+            side = _flip(entry.position) if _negated(noun.head) else entry.position
+        return self._stance(holders, side, entry.act, target, noun)
+
+    def _consequence(self, verb: Token, side: Side) -> list[ReadStance]:
+        """ "Lee said the tax would hurt small shops": the sayer's position on what is said
+        to do harm or good (the lexicon's consequence verbs)."""
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is None or subj.pos_ == "PRON" or _negated(verb):
+            return []
+        return self._judgement(verb, side, self._target(subj), verb)
+
+    def _judgement(
+        self, clause: Token, side: Side, target: Span, trigger: Token
+    ) -> list[ReadStance]:
+        """A judgement stated by `clause`, as the stance of who says it: the subject of the
+        cue verb that reports it, else the speaker of its quotation. A judgement nobody is
+        said to make is the writer's: no stance."""
+        cue = clause.head
+        if clause.dep_ == "ccomp" and cue.lemma_.casefold() in self.lex.cue_verbs:
+            subj = subject_of(cue)
+            holders = self.resolver.resolve_all(subj) if subj is not None else []
+            return self._stance(holders, side, "statement", target, trigger, judged_by=cue)
+        if clause.dep_ == "ROOT" and any(t.is_quote for t in clause.sent):
+            found = self.resolver.speaker(clause.sent)
+            return self._stance(
+                [found] if found else [], side, "statement", target, trigger, judged_by=clause
+            )
+        return []
+
+    def _noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
+        """ "his endorsement of Clinton", "voiced support for the deal"."""
+        target = None
+        target_prep: Token | None = None
+        # The preposition on the noun, or on its verb after it with only a time between
+        # ("withdrew her support for the dam", "voiced support on Monday for the dam", as a
+        # parser often hangs it). The entry's prepositions in its order: "the support of X
+        # for Y" is support for Y.
+        after = [
+            c
+            for c in noun.head.children
+            if c.i > noun.right_edge.i
+            and all(_in_when(t) for t in noun.doc[noun.right_edge.i + 1 : c.left_edge.i])
+        ]
+        preps = [
+            c
+            for c in [*noun.children, *(after if noun.dep_ == "dobj" else [])]
+            if c.dep_ == "prep" and c.lower_ in entry.preps
+        ]
+        for c in sorted(preps, key=lambda c: entry.preps.index(c.lower_)):
+            obj = next((o for o in c.children if o.dep_ in _OBJECTS), None)
+            if obj is not None:
+                target, target_prep = self._target(obj), c
+                break
         if target is None:  # "a willingness to consider the truce"
             clause = next(
                 (
@@ -220,8 +402,17 @@ class _Reader:
         holder: Holder | None = None
         position = entry.position
         poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        # "the veto by X", "support from X"; "the refusal of X to sign", "the support of X
+        # for Y": an "of" that does not give the target gives the holder.
         by = next(
-            (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None
+            (
+                c
+                for c in noun.children
+                if c.dep_ == "prep"
+                and c is not target_prep
+                and (c.lower_ in ("by", "from") or (c.lower_ == "of" and poss is None))
+            ),
+            None,
         )
         verb = noun.head if noun.dep_ == "dobj" and noun.head.pos_ in _VERBAL else None
         if verb is not None:
@@ -273,7 +464,7 @@ class _Reader:
         span = phrase(
             head,
             keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
-            cut_preps=("for",) if head.dep_ == "dobj" else (),  # "criticized X for Y"
+            cut_preps=self._reasons(head),  # "criticized X for Y"
         )
         earlier = self._antecedent(span, head)
         if earlier is not None:
@@ -299,6 +490,14 @@ class _Reader:
                     span = doc[span.start : end]
         return span
 
+    def _reasons(self, head: Token) -> tuple[str, ...]:
+        """The prepositions that say why, on a direct object of a verb whose entry lists
+        them ("criticized the mayor for the delays")."""
+        if head.dep_ != "dobj":
+            return ()
+        entry = self._verb_entry(head.head, head.head.lemma_.casefold())
+        return entry.reasons if entry is not None else ()
+
     def _antecedent(self, span: Span, head: Token) -> Span | None:
         """What a bare definite noun phrase ("the treaty", "this proposal") refers back to:
         the fullest earlier phrase of the article with the same head noun ("the CETA
@@ -318,8 +517,16 @@ class _Reader:
         return best
 
     def _stance(
-        self, holders: list[Holder], side: Side, act: Act, target: Span, trigger: Token
+        self,
+        holders: list[Holder],
+        side: Side,
+        act: Act,
+        target: Span,
+        trigger: Token,
+        judged_by: Token | None = None,
     ) -> list[ReadStance]:
+        """The stances of `holders`. `judged_by`: the cue verb reporting a judgement ("said
+        the tax would be a mistake"); only a hedge on it or above hedges the judgement."""
         # The actor inside its own target, or holding the trigger ("Obama Calls On Men"
         # in a headline), is a misparse, not a stance.
         holders = [
@@ -334,22 +541,43 @@ class _Reader:
             return []
         if len(target) == 1 and target[0].pos_ in _VERBAL:
             return []  # "ready to sign": sign what, the sentence does not say
-        conditions = conditions_of(trigger, self.resolver, self.lex, target.root)
+        conditions = conditions_of(trigger, self.resolver, self.lex, _clause_of(target))
         # "would back", "is unlikely to accept", "is expected to sign": a prediction, unless
         # a condition says when it holds ("would back it if ...").
+        start = judged_by if judged_by is not None else trigger
         hedged = not conditions and any(
             t.lemma_.casefold() in self.lex.hedges
-            or any(c.dep_ == "aux" and c.lower_ in self.lex.hedges for c in t.children)
-            for t in (trigger, *trigger.ancestors)
+            or any(
+                c.dep_ == "aux" and c.lower_ in self.lex.hedges and not self._backshifted(c)
+                for c in t.children
+            )
+            for t in (start, *start.ancestors)
         )
         return [
             ReadStance(h, side, act, target, trigger.sent, trigger, hedged, conditions)
             for h in holders
         ]
 
+    def _backshifted(self, aux: Token) -> bool:
+        """A "would" that reports a "will" ("said she would vote against it"): the
+        auxiliary's clause is reported by a cue verb in the past tense."""
+        clause = aux.head
+        return (
+            aux.lower_ in self.lex.backshifted_modals
+            and clause.dep_ == "ccomp"
+            and clause.head.lemma_.casefold() in self.lex.cue_verbs
+            and clause.head.tag_ == "VBD"
+        )
+
     def _in_condition(self, tok: Token) -> bool:
-        """Inside an "if ..." clause: a stance someone might take, not one they take."""
+        """Inside an "if ..." clause or a "for X to ..." clause ("it is impossible for X to
+        approve Y"): a stance someone might take, not one they take."""
         for t in (tok, *tok.ancestors):
+            if any(
+                c.dep_ == "mark" and c.lower_ in self.lex.irrealis_marks and c.i < t.i
+                for c in t.children
+            ):
+                return True
             if t.dep_ in ("advcl", "conj", "ccomp"):
                 mark = condition_mark(t, self.lex)
                 if mark is not None and mark[0] == "precondition":
@@ -365,6 +593,60 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _in_when(tok: Token) -> bool:
+    """`tok` belongs to a date or time said of its phrase ("on Monday")."""
+    return any(is_when(t) for t in (tok, *tok.ancestors) if t.dep_ in ("prep", "npadvmod"))
+
+
+def _shared_object(verb: Token) -> Token | None:
+    """The object a verb without one shares with the verb coordinated right after it
+    ("backed and signed the bill", "praised and then rejected the bill")."""
+    if any(c.dep_ in ("dobj", "prep", "xcomp", "ccomp") for c in verb.children):
+        return None
+    conj = next((c for c in verb.children if c.dep_ == "conj" and c.pos_ in _VERBAL), None)
+    if conj is None or any(
+        t.dep_ not in ("cc", "advmod", "punct") for t in verb.doc[verb.i + 1 : conj.i]
+    ):
+        return None
+    return next((c for c in conj.children if c.dep_ == "dobj"), None)
+
+
+def _clause_of(target: Span) -> Token:
+    """The verb of a target that holds one ("lawmakers to pass the budget": "pass"), else
+    its root."""
+    heads = [t for t in target if not target.start <= t.head.i < target.end or t.head is t]
+    return next((t for t in heads if t.pos_ in _VERBAL), target.root)
+
+
+def _with_conjuncts(clause: Token, target: Span) -> Span:
+    """What an addressee is urged to do, with the verbs coordinated with it ("urged
+    lawmakers to pass the budget and cut taxes", verbs of the same form), up to twice a
+    phrase's length."""
+    end = target.end
+    for c in clause.children:
+        if c.dep_ == "conj" and c.tag_ == clause.tag_ and c.i >= end:
+            end = max(end, phrase(c).end)
+    if end - target.start > 2 * MAX_TOKENS:
+        return target
+    return clause.doc[target.start : end]
+
+
+def _passive_patient(verb: Token) -> Token | None:
+    """What a passive participle without a subject of its own is said of: the subject of
+    the clause it hangs on, through a preposition or as an adverbial clause ("the deal
+    collapsed after being rejected by X")."""
+    if verb.dep_ not in ("pcomp", "advcl") or not _has_agent(verb):
+        return None
+    if not any(c.dep_ == "auxpass" for c in verb.children) or verb.tag_ != "VBN":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    host = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
+    if host.pos_ not in _VERBAL:
+        return None
+    return next((c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _has_agent(verb: Token) -> bool:
