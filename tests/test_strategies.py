@@ -284,3 +284,10 @@ def test_the_agenda_plan_leaves_unasked_the_sentences_whose_claim_the_parse_read
     assert sentences == ["The council backs the tram line, according to its minutes."]
     unread = Settings(Prompts(agenda.templates), 1500, 150, 2, Reading(parse=False))
     assert len(drivers.estimate(agenda.plan(text, None, unread))) == 3
+
+
+def test_the_docs_describe_every_registered_strategy() -> None:
+    docs = (ROOT / "docs/cli.md").read_text("utf-8")
+    section = docs[docs.index("## Strategies") :].split("\n## ")[0]
+    for name in strategies.names():
+        assert f"`--strategy {name}`" in section, name
