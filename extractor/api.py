@@ -26,7 +26,7 @@ import functools
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sized
 from pathlib import Path
-from typing import Any
+from typing import Unpack
 
 from pydantic import BaseModel
 
@@ -41,7 +41,7 @@ from extractor.errors import (
     ServerDown,
     ServerUnreachable,
 )
-from extractor.options import CHUNK_TOKENS, STOP_AFTER_UNREACHABLE, Options
+from extractor.options import CHUNK_TOKENS, STOP_AFTER_UNREACHABLE, OptionFields, Options
 from extractor.pipeline import articles
 from extractor.pipeline.articles import Article
 from extractor.pipeline.prompts import Prompts
@@ -104,7 +104,7 @@ class Extractor:
         backend: Backend | EmbeddedServer | str | None = None,
         *,
         options: Options | None = None,
-        **fields: Any,
+        **fields: Unpack[OptionFields],
     ) -> None:
         o = (options or Options()).with_fields(**fields)
         self.options = o
@@ -431,7 +431,7 @@ def extract(
     title: str | None = None,
     progress: Progress | None = None,
     options: Options | None = None,
-    **fields: Any,
+    **fields: Unpack[OptionFields],
 ) -> ArticleResult:
     """Extract grounded stances, conditions and claims from one article: its text, or the
     Path of its file. The options are Extractor's (answers are cached in the default

@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from extractor.errors import ConfigError, option
 
@@ -79,3 +79,27 @@ class Options:
                 hint = f": did you mean {close[0]!r}?" if close else f": choose from {known}"
                 raise ConfigError(f"No option {name!r}{hint}")
         return dataclasses.replace(self, **fields) if fields else self
+
+
+class OptionFields(TypedDict, total=False):
+    """`Options`' fields as keywords (`Extractor(model=..., cache=None)`), so that a type
+    checker sees them; tests/test_strategies.py checks that both list the same fields."""
+
+    model: str | None
+    base_url: str | None
+    mode: str | None
+    gguf: str | Path | None
+    api_key: str | None
+    timeout: float | None
+    context_tokens: int | None
+    threads: int | None
+    strategy: str | None
+    prompts_dir: str | Path | None
+    reasks: int
+    context_sentences: int
+    chunk_tokens: int
+    pipeline: str | None
+    min_confidence: float | None
+    cache: Any
+    concurrency: int | None
+    stop_after_unreachable: int | None

@@ -12,6 +12,7 @@ batch driver over answers the cache holds.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 from extractor import Extractor, strategies
 from extractor.errors import ConfigError, InvalidOutput
 from extractor.grounding.records import Grounded
+from extractor.options import OptionFields, Options
 from extractor.pipeline.articles import from_text
 from extractor.pipeline.prompts import Prompts, Templates, unfence
 from extractor.runtime.cache import Cache
@@ -291,3 +293,12 @@ def test_the_docs_describe_every_registered_strategy() -> None:
     section = docs[docs.index("## Strategies") :].split("\n## ")[0]
     for name in strategies.names():
         assert f"`--strategy {name}`" in section, name
+
+
+def test_one_frozen_options_and_its_keywords_list_the_same_fields() -> None:
+    fields = {f.name: f.type for f in dataclasses.fields(Options)}
+    assert set(OptionFields.__annotations__) == set(fields)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Options().model = "x"  # type: ignore[misc]
+    with pytest.raises(ConfigError, match=r"No option 'stratgy': did you mean 'strategy'\?"):
+        Extractor(stratgy="agenda")  # type: ignore[call-arg]
