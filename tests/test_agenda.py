@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from extractor import Extractor
-from extractor.grounding.agenda import (
+from extractor.grounding.merge import merge_stances
+from extractor.pipeline.articles import from_text
+from extractor.pipeline.segment import sentences
+from extractor.reading.regex.agenda import (
     Agenda,
     AgendaDraft,
     act_of,
@@ -24,9 +27,6 @@ from extractor.grounding.agenda import (
     statement_model,
     worth_asking,
 )
-from extractor.grounding.merge import merge_stances
-from extractor.pipeline.articles import from_text
-from extractor.pipeline.segment import sentences
 from extractor.schemas import Actor, Evidence
 from tests.support.fakeanswers import quote_back, synthetic_article
 from tests.support.fakeserver import FakeServer, Reply

@@ -1,13 +1,13 @@
-"""Conditions read off the text's words (extractor.grounding.conditions) and a stance's target in
-its own sentence's words (extractor.grounding.agenda.word_targets). The text is made up for these
-tests."""
+"""Conditions read off the text's words (extractor.reading.regex.conditions) and a stance's
+target in its own sentence's words (extractor.reading.regex.agenda.word_targets). The text
+is made up for these tests."""
 
 from __future__ import annotations
 
 import re
 
-from extractor.grounding.agenda import word_targets
-from extractor.grounding.conditions import conditional_clauses, listed_terms
+from extractor.reading.regex.agenda import word_targets
+from extractor.reading.regex.conditions import conditional_clauses, listed_terms
 from extractor.schemas import Actor, Evidence, Stance
 
 TEXT = (

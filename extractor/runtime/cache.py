@@ -36,7 +36,7 @@ ENV = "EXTRACTOR_CACHE"  # a path that overrides the default location
 # the packages and modules whose code turns a model's answers into an article's records:
 # every module of a package counts, so a module added to one is never left out, and so
 # does the data a package reads (the reading's lexicons)
-RECORD_CODE = ("grounding", "pipeline", "reading", "schemas")
+RECORD_CODE = ("grounding", "pipeline", "reading", "schemas", "strategies")
 
 
 def default_path() -> Path:

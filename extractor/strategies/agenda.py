@@ -2,7 +2,7 @@
 small local models that choose well from a short list.
 
 Two rounds. First, one question per chunk: the proposals under debate and the actors
-(extractor.grounding.agenda's `AgendaDraft`, grounded by `ground_agenda`). Then, for every
+(extractor.reading.regex.agenda's `AgendaDraft`, grounded by `ground_agenda`). Then, for every
 chunk whose agenda names an actor of the text, one question per sentence of that chunk
 that carries an attribution or position cue (`worth_asking`); a sentence in two
 overlapping chunks is asked once, by the first. The answer's actor and target are chosen
@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from extractor.errors import InvalidOutput
-from extractor.grounding.agenda import (
+from extractor.grounding.merge import merge_stances
+from extractor.grounding.records import Grounded
+from extractor.pipeline.prompts import Templates
+from extractor.pipeline.segment import Span
+from extractor.reading.regex.agenda import (
     Agenda,
     AgendaDraft,
     ground_agenda,
@@ -33,10 +37,6 @@ from extractor.grounding.agenda import (
     word_targets,
     worth_asking,
 )
-from extractor.grounding.merge import merge_stances
-from extractor.grounding.records import Grounded
-from extractor.pipeline.prompts import Templates
-from extractor.pipeline.segment import Span
 from extractor.strategies.parsed import read_parse
 from extractor.strategies.plan import (
     Question,
@@ -199,7 +199,7 @@ def grounded_statement(s: Statement, draft: BaseModel, text: str) -> Grounded:
 
 
 def settled(found: Grounded, text: str) -> Grounded:
-    """One position per actor and agenda item (see grounding.agenda.resolve_conflicts),
+    """One position per actor and agenda item (see reading.regex.agenda.resolve_conflicts),
     then each target in its sentences' own words (`word_targets`)."""
     stances, warnings = resolve_conflicts(merge_stances(found.stances))
     stances = word_targets(stances, text)

@@ -32,11 +32,11 @@ from rapidfuzz import fuzz
 
 from extractor.grounding.actors import TITLE_WORDS, canonical_name
 from extractor.grounding.checks import is_an_actor, target_problem
-from extractor.grounding.conditions import conditional_clauses, listed_terms
 from extractor.grounding.locate import find_quote
 from extractor.grounding.merge import normalize_target
-from extractor.grounding.phrases import GENERIC, is_body, object_phrase, speaker_name
 from extractor.grounding.records import Grounded, actor, attribution_of, dropped, evidence
+from extractor.reading.regex.conditions import conditional_clauses, listed_terms
+from extractor.reading.regex.phrases import GENERIC, is_body, object_phrase, speaker_name
 from extractor.schemas import (
     Act,
     Actor,
@@ -483,8 +483,8 @@ def _conditions(
     out: Grounded,
 ) -> list[Condition]:
     """A stance's conditions: the model's, where their words are in the sentence or the
-    ones beside it, and those the text states in a form `extractor.grounding.conditions` reads (a
-    conditional clause in the sentence; a list of terms in it, or in the next sentence
+    ones beside it, and those the text states in a form `extractor.reading.regex.conditions`
+    reads (a conditional clause in the sentence; a list of terms in it, or in the next sentence
     when this one announces conditions or terms)."""
     start, end = sentence
 
