@@ -37,6 +37,14 @@ def test_the_reported_clause_may_come_first() -> None:
     assert (c.claimant.name, c.content) == ("Reyes", "The stadium deal is dead")
 
 
+def test_a_cue_verb_shares_the_subject_of_the_verb_it_joins() -> None:
+    (c,) = claims("Coach Reyes praised the players and said the team would win the title.")
+    assert (c.claimant.name, c.content) == ("Reyes", "the team would win the title")
+    (c,) = claims("Mayor Ana Ortiz signed the order on Monday, saying the tram would open in May.")
+    assert (c.claimant.name, c.content) == ("Ana Ortiz", "the tram would open in May")
+    assert claims("Saying the tram would open in May was easy.") == []  # nobody says it
+
+
 def test_a_cue_verb_that_reports_nothing_or_is_negated_is_no_claim() -> None:
     assert claims("Coach Reyes spoke to reporters on Wednesday.") == []
     assert claims("Coach Reyes said nothing on Wednesday.") == []
@@ -72,6 +80,20 @@ def test_a_source_described_without_a_name_keeps_the_article_s_words() -> None:
 def test_the_owner_of_the_words_is_the_source() -> None:
     (c,) = claims("Ana Ortiz met the press. Her statement said the tram would open in May.")
     assert (c.claimant.name, c.content) == ("Ana Ortiz", "the tram would open in May")
+
+
+def test_an_infinitive_complement_and_a_cue_noun_report_too() -> None:
+    (c,) = claims("Coach Reyes promised to build a new stadium by 2030.")
+    assert (c.claimant.name, c.content) == ("Reyes", "to build a new stadium by 2030")
+    (c,) = claims("Ana Ortiz's claim that the tram would open in May angered the council.")
+    assert (c.claimant.name, c.cue, c.content) == (
+        "Ana Ortiz",
+        "claim",
+        "the tram would open in May",
+    )
+    # a cue noun without an owner, or whose clause is not a "that" clause, is none
+    assert claims("The claim that the tram would open in May angered the council.") == []
+    assert claims("Ana Ortiz's claim about the tram angered the council.") == []
 
 
 def test_according_to_gives_the_source_the_clause() -> None:

@@ -2,16 +2,20 @@
 source, a cue, a content span), with no model.
 
 A claim is a cue verb of the lexicon (`cue_verbs`: say, tell, argue ...), its source
-(the subject resolved to a named actor by the `Resolver`: the entity, a pronoun's last
+(its subject, or the one it shares with the verb it is coordinated with or a participle
+of, `subject_of`; resolved to a named actor by the `Resolver`: the entity, a pronoun's last
 mention, the speaker of a quotation; the actor a possessive or compound names, "Putin's
 comments", "his statement"; else a source the article describes, "the Republican
 lawmaker", "officials", as written, kind "other"), and the words it reports:
 
 - its clausal complement (`ccomp`) without its complementizer, wherever it stands: "X
-  said (that) [the plan is dead]", "[The plan is dead], X said";
+  said (that) [the plan is dead]", "[The plan is dead], X said"; else its infinitive
+  complement ("promised [to build a stadium]");
 - else the quotation in its sentence ("X said: “...”", a quotation the parser leaves
   outside the verb's subtree);
-- "according to X" (the lexicon's `source_preps`) gives X the clause it is attached to.
+- "according to X" (the lexicon's `source_preps`) gives X the clause it is attached to;
+- a cue noun (`cue_nouns`: claim, warning, statement ...) gives its owner its "that"
+  clause: "X's claim that ...", "her warning that ...".
 
 A verb with nothing reported ("X said on Monday") is no claim, nor is a cue verb under
 negation ("X did not say ..."), nor one whose complement opens with an auxiliary (an
@@ -29,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor.grounding.actors import canonical_name
 from extractor.grounding.records import attribution_of
-from extractor.reading.actors import Holder, Resolver
+from extractor.reading.actors import Holder, Resolver, subject_of
 from extractor.reading.lexicon import Lexicon
 from extractor.reading.records import actor_of, evidence_of
 from extractor.schemas import Actor, Claim
@@ -63,6 +67,8 @@ def _claim_at(
 ) -> Claim | None:
     if tok.lower_ in lexicon.source_preps and tok.dep_ == "prep":
         return _according_to(tok, sent, resolver, text)
+    if tok.pos_ == "NOUN" and tok.lemma_.casefold() in lexicon.cue_nouns:
+        return _noun_claim(tok, sent, resolver, text)
     if tok.pos_ != "VERB" or tok.lemma_.casefold() not in lexicon.cue_verbs:
         return None
     if any(c.dep_ == "neg" for c in tok.children):
@@ -71,14 +77,30 @@ def _claim_at(
     if content is None:
         return None
     subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    if not subjects and (inherited := subject_of(tok)) is not None:
+        subjects = [inherited]  # "X praised Y and said ...", "X signed it, saying ..."
     for subject in subjects:  # a misparse may give the verb two
         holders = resolver.resolve_all(subject) or _owner(subject, resolver)
         if holders:
             return _claim(actor_of(holders[0], text), content, tok.text, sent)
+    if not subjects and (owners := _owner(tok, resolver)):  # "her warning that ..."
+        return _claim(actor_of(owners[0], text), content, tok.text, sent)
     for subject in subjects:
         described = _described(subject, text)
         if described is not None:
             return _claim(described, content, tok.text, sent)
+    return None
+
+
+def _noun_claim(noun: Token, sent: Span, resolver: Resolver, text: str) -> Claim | None:
+    """ "X's claim that ...", "his warning that ...": a cue noun of the lexicon
+    (`cue_nouns`), its owner the source, its "that" clause the content."""
+    owners = _owner(noun, resolver)
+    for c in noun.children:
+        if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in c.children):
+            content = _clause(c, sent.doc)
+            if owners and content is not None:
+                return _claim(actor_of(owners[0], text), content, noun.text, sent)
     return None
 
 
@@ -124,14 +146,22 @@ def _reported(verb: Token, sent: Span) -> Span | None:
         if c.dep_ == "ccomp":
             if sent.doc[c.left_edge.i].pos_ == "AUX":
                 return None  # "warned of sanctions [should Russia refuse]": a condition
-            start = c.left_edge.i
-            while start < c.i and sent.doc[start].dep_ == "mark":  # "said [that] ..."
-                start += 1
-            return _trimmed(sent.doc, start, c.right_edge.i + 1)
+            return _clause(c, sent.doc)
+    for c in verb.children:
+        if c.dep_ == "xcomp":  # "promised to build a stadium", "asked voters to reject it"
+            return _trimmed(sent.doc, c.left_edge.i, c.right_edge.i + 1)
     quoted = _quotation(sent)
     if quoted is not None and not (quoted.start <= verb.i < quoted.end):
         return quoted
     return None
+
+
+def _clause(head: Token, doc: Doc) -> Span | None:
+    """The clause `head` heads, without its complementizer ("said [that] ...")."""
+    start = head.left_edge.i
+    while start < head.i and doc[start].dep_ == "mark":
+        start += 1
+    return _trimmed(doc, start, head.right_edge.i + 1)
 
 
 def _quotation(sent: Span) -> Span | None:

@@ -84,6 +84,7 @@ class Lexicon:
     question_tags: frozenset[str]
     cue_verbs: frozenset[str]
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
+    cue_nouns: frozenset[str]  # "claim", "warning": nouns whose "that" clause is a claim
     reversing_verbs: frozenset[str]
 
 
@@ -164,5 +165,6 @@ def load_lexicon(language: str = "en") -> Lexicon:
         question_tags=frozenset(d.get("question_tags", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
         source_preps=_words(d.get("source_preps", [])),
+        cue_nouns=_words(d.get("cue_nouns", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),
     )
