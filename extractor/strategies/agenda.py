@@ -1,16 +1,19 @@
 """The `agenda` strategy: the article's agenda first, then each sentence against it, for
 small local models that choose well from a short list.
 
-Two rounds. First, one question per chunk: the proposals under debate and the actors
-(extractor.reading.regex.agenda's `AgendaDraft`, grounded by `ground_agenda`). Then, for every
-chunk whose agenda names an actor of the text, one question per sentence of that chunk
-that carries an attribution or position cue (`worth_asking`); a sentence in two
-overlapping chunks is asked once, by the first. The answer's actor and target are chosen
+The article's parse is read first (stances and claims, extractor.reading). Then two
+rounds. First, one question per chunk: the proposals under debate and the actors
+(extractor.reading.regex.agenda's `AgendaDraft`, grounded by `ground_agenda`). Then, for
+every chunk whose agenda names an actor of the text, one question per sentence of that
+chunk that carries an attribution or position cue (`worth_asking`) and holds no claim the
+parse read (those claims stand for their sentences); a sentence in two overlapping chunks
+is asked once, by the first. The answer's actor and target are chosen
 from the chunk's agenda (`statement_model`: enums in the schema) and grounded by
 `ground_statements`. Then one position per actor and agenda item (`resolve_conflicts`),
-each target in its sentences' own words (`word_targets`), and the stances the parse reads
-joined in (`reads_parse`). Every request of an article starts with the same system
-prompt and the same chunk text, so a llama.cpp server reuses its prompt cache.
+each target in its sentences' own words (`word_targets`), and what the parse read joined
+in (`reads_parse`, extractor.strategies.parsed). Every request of an article starts with
+the same system prompt and the same chunk text, so a llama.cpp server reuses its prompt
+cache.
 
 An unusable answer costs its chunk's sentences (agenda) or its sentence (statement),
 never the article; the warnings say so.
