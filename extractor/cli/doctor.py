@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         context_tokens=args.context_tokens,
         threads=args.threads,
-        strategy=getattr(args, "strategy", None),
+        strategy=args.strategy,
     )
     for check in diagnose(options):
         failed += check.status == "fail"

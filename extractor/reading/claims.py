@@ -178,12 +178,16 @@ def _quotation(sent: Span) -> Span | None:
 def _trimmed(doc: Doc, start: int, end: int) -> Span | None:
     """doc[start:end] without punctuation and quotation marks at its edges; None when
     fewer than three words are left."""
-    while (start < end and doc[start].text in _EDGE) or (start < end and doc[start].is_space):
+    while start < end and _at_edge(doc[start]):
         start += 1
-    while end > start and (doc[end - 1].text in _EDGE or doc[end - 1].is_space):
+    while end > start and _at_edge(doc[end - 1]):
         end -= 1
     span = doc[start:end]
     return span if sum(t.is_alpha for t in span) >= 3 else None
+
+
+def _at_edge(tok: Token) -> bool:
+    return tok.is_space or tok.text in _EDGE
 
 
 def _has_quote(sent: Span) -> bool:
