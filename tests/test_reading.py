@@ -556,3 +556,46 @@ def test_an_opposing_verb_over_a_stance_verb_that_does_not_compose() -> None:
     assert triples("Mayor Ana Ortiz refused to back the stadium bill.") == {
         ("Ana Ortiz", "oppose", "the stadium bill")
     }
+
+
+def test_verbs_of_blame_and_mockery_oppose_their_object() -> None:
+    assert triples("Mayor Ana Ortiz accused the council of wasting money on the stadium.") == {
+        ("Ana Ortiz", "oppose", "the council")
+    }
+    assert triples("Councilman Bob Hale mocked the plan as a giveaway.") == {
+        ("Bob Hale", "oppose", "the plan")
+    }
+    assert triples("The Teamsters protested the layoffs at the plant.") == {
+        ("Teamsters", "oppose", "the layoffs")
+    }
+    # Counterexamples: negated blame says nothing; suing without an object names no target.
+    assert read("Ana Ortiz did not blame the coach.") == []
+    assert read("Bob Hale sued on Monday.") == []
+
+
+def test_no_longer_defending_is_opposing() -> None:
+    assert triples("Governor Tom Reed said he would no longer defend the tax plan.") == {
+        ("Tom Reed", "oppose", "the tax plan")
+    }
+
+
+def test_money_raised_or_given_for_someone_is_support() -> None:
+    assert triples("Linda Wu hosted a fundraiser for Jane Park last month.") == {
+        ("Linda Wu", "support", "Jane Park")
+    }
+    assert triples("Carlos Mendes donated $5 million to the campaign of Jane Park.") == {
+        ("Carlos Mendes", "support", "the campaign of Jane Park")
+    }
+    # Counterexample: attending a fundraiser names nobody it is for.
+    assert read("Linda Wu attended a fundraiser.") == []
+
+
+def test_nouns_of_esteem_and_disdain_and_a_noun_denied_by_no() -> None:
+    assert triples("Greenpeace expressed admiration for the new law.") == {
+        ("Greenpeace", "support", "the new law")
+    }
+    assert triples("The Sierra Club voiced its disdain for the dam.") == {
+        ("Sierra Club", "oppose", "the dam")
+    }
+    # Counterexample: "no support" is none.
+    assert read("Greenpeace voiced no support for the pipeline.") == []

@@ -397,7 +397,7 @@ class _Reader:
             )
             if clause is not None:
                 target = self._target(clause)
-        if target is None:
+        if target is None or _denied(noun):
             return []
         holder: Holder | None = None
         position = entry.position
@@ -593,6 +593,11 @@ def _negated(tok: Token) -> bool:
         if c.lower_ == "longer" and any(x.lower_ == "no" for x in c.children):
             return True
     return False
+
+
+def _denied(noun: Token) -> bool:
+    """ "no support for X", "not a word of praise": the noun says there is none."""
+    return any(c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in noun.children)
 
 
 def _in_when(tok: Token) -> bool:
