@@ -64,6 +64,12 @@ class Condition(_Record):
 class Stance(_Record):
     actor: Actor = Field(description="Who takes the position.")
     target: str = Field(description="The proposal or proposition, as a short phrase.")
+    canonical_target: str | None = Field(
+        default=None,
+        description="The article's one name for the target: a named target's full name, or "
+        "the article's most specific wording holding all its words (extractor.grounding."
+        "targets); None in runs made before it was added.",
+    )
     position: Position = Field(description="The actor's position on the target.")
     act: Act = Field(description="What kind of act expresses the position.")
     conditions: list[Condition] = Field(

@@ -2,8 +2,8 @@
 
 - An extracted article is scored against the gold article with the same `sha256`.
 - Stances: the actor's name or canonical name equals one of the gold aliases
-  (case-insensitive); the targets match (`target_matches`, below); the position is the
-  same.
+  (case-insensitive); the target or the canonical target (the article's own fuller
+  wording, `grounding.targets`) matches (`target_matches`, below); the position is the same.
 - Targets compare their content words: lower-cased words with stopwords left out,
   hyphenated words split unless a part holds a digit ("30-day" stays one word,
   "US-proposed" is "us" and "proposed"), a plural "s" dropped; two words are the same when
@@ -238,7 +238,9 @@ def stance_matches(stance: Stance, gold: GoldStance) -> bool:
     return (
         actor_matches(stance.actor, gold.actor)
         and stance.position == gold.position
-        and target_matches(stance.target, gold.target)
+        and any(
+            target_matches(t, gold.target) for t in {stance.target, stance.canonical_target} if t
+        )
     )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from extractor.grounding.confidence import at_least, combine, combine_claims
 from extractor.grounding.merge import merge_claims, merge_stances
+from extractor.grounding.targets import canonical_targets
 from extractor.schemas import Claim, Stance
 
 if TYPE_CHECKING:
@@ -57,9 +58,9 @@ def with_parse(
     read: Read | None = None,
 ) -> tuple[list[Stance], list[Claim]]:
     """The model's `stances` and `claims` with the parse's joined in (when it is read;
-    `read`: already read), the stances thresholded."""
+    `read`: already read), the stances thresholded, each with its canonical target."""
     read = read or read_parse(reading, text)
     if read is not None:
         stances = combine(merge_stances(read.stances), stances)
         claims = merge_claims(combine_claims(read.claims, claims))
-    return at_least(stances, reading.min_confidence), claims
+    return canonical_targets(at_least(stances, reading.min_confidence), text), claims
