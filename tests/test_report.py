@@ -45,9 +45,25 @@ def test_csv_one_row_per_stance_or_claim_with_offsets(tmp_path: Path) -> None:
     assert lind["conditions"] == "the shelling stops [precondition; of The Opposition]"
     cond = result.stances[1].conditions[0].evidence[0]
     assert lind["condition_spans"] == f"{cond.start}-{cond.end}"
+    assert lind["target_canonical"] == result.stances[1].target  # made before canonical targets
     claim = rows[-1]
+    assert claim["target_canonical"] == ""
     assert (claim["cue"], claim["attribution"], claim["position"]) == ("added", "indirect", "")
     assert claim["target_or_content"] == "Talks would resume in May."
+
+
+def test_csv_target_canonical_is_the_records_join_key(tmp_path: Path) -> None:
+    result = hostile_result(tmp_path / "hostile.txt")
+    first = result.stances[0]
+    named = first.model_copy(update={"canonical_target": f"{first.target}, in full"})
+    result = result.model_copy(update={"stances": [named, *result.stances[1:]]})
+    out = io.StringIO()
+    write_csv([result], out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (row["target_or_content"], row["target_canonical"]) == (
+        first.target,
+        f"{first.target}, in full",
+    )
 
 
 def test_csv_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

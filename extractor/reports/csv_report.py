@@ -3,6 +3,8 @@
 `evidence_start`/`evidence_end`/`evidence_quote` are the record's first evidence item;
 `evidence_spans` lists all of them as `start-end` separated by spaces. Conditions are
 joined with " | ", each as `text [kind; of Actor]`, their spans in `condition_spans`.
+A stance's `target_canonical` is the article's one name for its target (its own words in
+runs made before canonical targets); a claim leaves it empty.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ COLUMNS = [
     "actor_canonical",
     "actor_kind",
     "target_or_content",
+    "target_canonical",
     "position",
     "act",
     "cue",
@@ -43,6 +46,7 @@ def rows(results: list[ArticleResult]) -> Iterator[dict[str, str | int]]:
     for r in results:
         for i, s in enumerate(r.stances):
             yield _row(r, "stance", i, s.actor, s.target, s.evidence, s.conditions) | {
+                "target_canonical": s.canonical_target or s.target,
                 "position": s.position,
                 "act": s.act,
             }
@@ -72,6 +76,7 @@ def _row(
         "actor_canonical": who.canonical,
         "actor_kind": who.kind,
         "target_or_content": target_or_content,
+        "target_canonical": "",
         "position": "",
         "act": "",
         "cue": "",
