@@ -115,6 +115,17 @@ class _Spans(HTMLParser):
             self.text[ev_id] = self.text.get(ev_id, "") + data
 
 
+def test_html_shows_a_canonical_target_beside_the_sentences_words(tmp_path: Path) -> None:
+    result = hostile_result(tmp_path / "hostile.txt")
+    first, second = result.stances[:2]
+    joined = first.model_copy(update={"canonical_target": "the <i>whole</i> plan"})
+    same = second.model_copy(update={"canonical_target": second.target})
+    result = result.model_copy(update={"stances": [joined, same, *result.stances[2:]]})
+    page = render_html([result]).html
+    assert page.count("the article's “") == 1  # only where it differs from the target
+    assert "the article's “the &lt;i&gt;whole&lt;/i&gt; plan”" in page
+
+
 def test_html_elements_spell_their_quotes(tmp_path: Path) -> None:
     """Each evidence item has one head element; its parts, in order, give back its quote."""
     result = hostile_result(tmp_path / "hostile.txt")
