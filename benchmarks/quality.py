@@ -262,7 +262,9 @@ class Row:
             f"{len(r.results)}" + (f" ({failed} failed)" if failed else ""),
             _prf(t.stances),
             f"{_rate(t.conditions.recall, t.conditions.gold)} "
-            f"({t.conditions.matched}/{t.conditions.gold})",
+            f"({t.conditions.matched}/{t.conditions.gold}); "
+            f"{_rate(t.matched_conditions.recall, t.matched_conditions.gold)} "
+            f"({t.matched_conditions.matched}/{t.matched_conditions.gold})",
             f"{_rate(t.claims.precision, t.claims.predicted)} / "
             f"{_rate(t.claims.recall, t.claims.gold)} "
             f"({t.claims.matched}/{t.claims.predicted}/{t.claims.gold})",
@@ -280,7 +282,7 @@ HEAD = [
     "system",
     "articles",
     "stances P / R / F1 (m/x/g)",
-    "conditions R (m/g)",
+    "conditions R (m/g); of matched stances",
     "claims P / R (m/x/g)",
     "PolNeAR source+content P / R / F1 (m/x/g)",
     "evidence exact",

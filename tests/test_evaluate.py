@@ -31,11 +31,23 @@ def test_scores_of_the_hand_made_run() -> None:
     assert article.conditions.as_dict() == {
         "matched": 1, "predicted": 1, "gold": 2, "precision": 1.0, "recall": 0.5, "f1": 0.667
     }  # fmt: skip
+    # Only Lopez's stance matched and only it has conditions: the same counts.
+    assert article.matched_conditions.as_dict() == article.conditions.as_dict()
     # "We will build it" matches; Okafor's words given to Lopez do not (claimant).
     assert article.claims.as_dict() == {
         "matched": 1, "predicted": 2, "gold": 2, "precision": 0.5, "recall": 0.5, "f1": 0.5
     }  # fmt: skip
     assert article.grounding.as_dict() == {"grounded": 6, "evidence": 6, "rate": 1.0}
+
+
+def test_matched_conditions_leave_out_those_of_stances_not_found() -> None:
+    gold = handmade.gold()
+    okafor = gold["stances"][-1]  # not matched: "budget" is not "another spending project"
+    okafor["conditions"] = [{"text": "the audit is published", "kind": "precondition"}]
+    (article,) = evaluate([handmade.run()], [GoldArticle.model_validate(gold)]).articles
+    assert (article.conditions.matched, article.conditions.gold) == (1, 3)
+    assert (article.matched_conditions.matched, article.matched_conditions.gold) == (1, 2)
+    assert article.matched_conditions.predicted == 1
 
 
 def test_grounding_counts_an_evidence_item_that_does_not_slice_its_quote() -> None:

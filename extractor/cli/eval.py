@@ -93,7 +93,8 @@ def _prf(s: Score) -> str:
 
 def _gold_table(ev: Evaluation) -> Table:
     table = Table(title="vs gold: P / R / F1 (matched/extracted/gold)", title_justify="left")
-    for col in ("article", "strategy", "stances", "conditions", "claims", "grounding"):
+    columns = ("article", "strategy", "stances", "conditions", "of matched", "claims")
+    for col in (*columns, "grounding"):
         table.add_column(col)
     rows: list[ArticleScore] = [*ev.articles, ev.total]
     for i, a in enumerate(rows):
@@ -104,6 +105,7 @@ def _gold_table(ev: Evaluation) -> Table:
             a.strategy,
             _prf(a.stances),
             _prf(a.conditions),
+            _prf(a.matched_conditions),
             _prf(a.claims),
             ground,
             end_section=i == len(rows) - 2,

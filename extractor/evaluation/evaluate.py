@@ -23,7 +23,10 @@
   (Until 2026-11-27 this was token_set_ratio >= 60, for which any subset of the gold's
   words scores 100.)
 - Conditions are matched only inside matched stances: text (or one of its evidence quotes)
-  against the gold text, token_set_ratio >= CONDITION_THRESHOLD.
+  against the gold text, token_set_ratio >= CONDITION_THRESHOLD. `conditions` counts
+  every gold condition; `matched_conditions` only those of the matched stances (and the
+  conditions of the stances that matched them): how well conditions are attached where
+  the stance itself was found.
 - Claims: claimant as for actors, and content token_set_ratio >= CLAIM_THRESHOLD.
 - Each gold record matches at most one extracted record: gold records in file order, each
   takes the first free extracted record that matches (greedy).
@@ -134,6 +137,7 @@ class ArticleScore:
     strategy: str
     stances: Score = field(default_factory=Score)
     conditions: Score = field(default_factory=Score)
+    matched_conditions: Score = field(default_factory=Score)  # of matched stances only
     claims: Score = field(default_factory=Score)
     grounding: Grounding = field(default_factory=Grounding)
 
@@ -144,6 +148,7 @@ class ArticleScore:
             "strategy": self.strategy,
             "stances": self.stances.as_dict(),
             "conditions": self.conditions.as_dict(),
+            "matched_conditions": self.matched_conditions.as_dict(),
             "claims": self.claims.as_dict(),
             "grounding": self.grounding.as_dict(),
         }
@@ -161,6 +166,7 @@ class Evaluation:
         for a in self.articles:
             total.stances.add(a.stances)
             total.conditions.add(a.conditions)
+            total.matched_conditions.add(a.matched_conditions)
             total.claims.add(a.claims)
             total.grounding.add(a.grounding)
         total.grounding.checked = any(a.grounding.checked for a in self.articles)
@@ -221,10 +227,13 @@ def score_article(result: ArticleResult, gold: GoldArticle, text: str | None) ->
         if hit is None:
             continue
         out.stances.matched += 1
+        out.matched_conditions.predicted += len(hit.conditions)
+        out.matched_conditions.gold += len(g.conditions)
         left = list(hit.conditions)
         for gc in g.conditions:
             if _take(left, functools.partial(condition_matches, gold=gc)) is not None:
                 out.conditions.matched += 1
+                out.matched_conditions.matched += 1
     out.claims = Score(predicted=len(result.claims), gold=len(gold.claims))
     free_claims = list(result.claims)
     for gcl in gold.claims:
