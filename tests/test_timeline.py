@@ -61,6 +61,17 @@ def test_a_join_says_how_it_was_made() -> None:
     }
 
 
+def test_a_wording_joins_by_its_articles_canonical_target(tmp_path: Path) -> None:
+    # "mr trump" and "donald trump" share one word of two: no fuzzy join by themselves
+    assert len(join_targets(["Mr. Trump", "Donald Trump"])) == 2
+    (group,) = join_targets([("Mr. Trump", "Donald Trump"), ("Donald Trump", "Donald Trump")])
+    assert dict(group.joins())["Mr. Trump"] == "its article's 'Donald Trump'"
+    # the user's file decides first: a wording it names joins by its own words
+    mapping = _mapping(tmp_path, '[[apart]]\nwordings = ["Mr. Trump", "Donald Trump"]\n')
+    groups = join_targets([("Mr. Trump", "Donald Trump"), ("Donald Trump", None)], mapping)
+    assert [set(g.wordings) for g in groups] == [{"Donald Trump"}, {"Mr. Trump"}]
+
+
 def test_generic_nouns_alone_still_compare() -> None:
     assert target_key("the plan") == "plan"
     assert target_key("the peace plan") == "peace"

@@ -16,7 +16,7 @@ from extractor.pipeline.articles import iso_date
 from extractor.schemas import ArticleResult, Stance
 from extractor.timeline.points import Condition, Point
 from extractor.timeline.shifts import Shift, find_shifts
-from extractor.timeline.targets import Mapping, TargetGroup, join_targets, target_key
+from extractor.timeline.targets import Mapping, TargetGroup, join_key, join_targets
 
 
 @dataclass
@@ -57,13 +57,15 @@ def build_timeline(
     Targets are joined over all stances, so a filter never changes a join."""
     results = list(results)
     stances = [(i, s) for i, r in enumerate(results) if r.error is None for s in r.stances]
-    groups = join_targets([s.target for _, s in stances], mapping)
+    groups = join_targets([(s.target, s.canonical_target) for _, s in stances], mapping)
     group_of = {key: n for n, g in enumerate(groups) for key in g.members}
     # (actor, group) -> (result, position) -> stances; results by index, as two runs may
     # hold articles with the same id
     cells: dict[tuple[str, int], dict[tuple[int, str], list[Stance]]] = {}
     for i, s in stances:
-        cell = cells.setdefault((s.actor.canonical, group_of[target_key(s.target)]), {})
+        cell = cells.setdefault(
+            (s.actor.canonical, group_of[join_key(s.target, s.canonical_target, mapping)]), {}
+        )
         cell.setdefault((i, s.position), []).append(s)
     rows = []
     for (name, n), cell in cells.items():

@@ -14,6 +14,12 @@ so the groups do not depend on the order of the input files:
    are all in the other: "ceasefire" also joins "permanent ceasefire"; `[[apart]]` is
    the way to keep such pairs separate.
 
+Before either, a stance's wording takes its article's canonical target
+(`Stance.canonical_target`, extractor.grounding.targets: the full name, or the article's
+one fuller wording holding all its words) as the text it joins by, unless the mapping
+file names the wording itself: "Mr. Trump" joins "Donald Trump" where its article writes
+the full name, though their keys share one word of two.
+
 Synonyms ("truce" and "ceasefire") are not guessed: join them in the mapping file.
 Each member of a group records how it joined, so the output can show every join.
 """
@@ -55,12 +61,17 @@ class Mapping:
     def keeps_apart(self, a: str, b: str) -> bool:
         return any(a in keys and b in keys for keys in self.apart)
 
+    def names(self, key: str) -> bool:
+        """Does the user's file join or separate this key?"""
+        return any(key in keys for _, keys in self.joins) or any(key in k for k in self.apart)
+
 
 @dataclass
 class Member:
     key: str
     wordings: Counter[str] = field(default_factory=Counter)  # as written -> stances
     how: str = "first"  # "first", "mapping file", or "fuzzy 86 with 'ceasefire'"
+    via: dict[str, str] = field(default_factory=dict)  # wording -> its article's canonical
 
 
 @dataclass
@@ -82,10 +93,27 @@ class TargetGroup:
             return []
         out = []
         for m in self.members.values():
-            first, *others = [w for w, _ in m.wordings.most_common()]
+            # a wording joined through its article's canonical target is never the first
+            ranked = sorted(m.wordings.most_common(), key=lambda wc: wc[0] in m.via)
+            first, *others = [w for w, _ in ranked]
             out.append((first, m.how))
-            out += [(w, f"same words as {first!r}") for w in others]
+            out += [(w, _same(w, first, m)) for w in others]
         return out
+
+
+def _same(wording: str, first: str, member: Member) -> str:
+    if wording in member.via:
+        return f"its article's {member.via[wording]!r}"
+    return f"same words as {first!r}"
+
+
+def join_key(wording: str, canonical: str | None, mapping: Mapping | None = None) -> str:
+    """The key a stance's `wording` joins by: its article's `canonical` target's, unless
+    the mapping file names the wording itself (see the module docstring)."""
+    own = target_key(wording)
+    if not canonical or canonical == wording or (mapping and mapping.names(own)):
+        return own
+    return target_key(canonical)
 
 
 def load_mapping(path: str | Path) -> Mapping:
@@ -133,12 +161,20 @@ def load_mapping(path: str | Path) -> Mapping:
     return mapping
 
 
-def join_targets(wordings: Iterable[str], mapping: Mapping | None = None) -> list[TargetGroup]:
-    """The groups of `wordings` (one per stance; repeats count), most stances first."""
+def join_targets(
+    wordings: Iterable[str | tuple[str, str | None]], mapping: Mapping | None = None
+) -> list[TargetGroup]:
+    """The groups of `wordings` (one per stance; repeats count), most stances first. A
+    wording may come with its article's canonical target, `(wording, canonical)`."""
     mapping = mapping or Mapping()
     by_key: dict[str, Counter[str]] = {}
-    for w in wordings:
-        by_key.setdefault(target_key(w), Counter())[w] += 1
+    via: dict[str, dict[str, str]] = {}
+    for item in wordings:
+        w, canonical = (item, None) if isinstance(item, str) else item
+        key = join_key(w, canonical, mapping)
+        if canonical and key != target_key(w):
+            via.setdefault(key, {})[w] = canonical
+        by_key.setdefault(key, Counter())[w] += 1
     groups: list[TargetGroup] = []
     placed: dict[str, TargetGroup] = {}
     for label, keys in mapping.joins:
@@ -148,7 +184,7 @@ def join_targets(wordings: Iterable[str], mapping: Mapping | None = None) -> lis
         group = TargetGroup(label=label or "", forced_label=label is not None)
         for k in present:
             how = "first" if not group.members else "mapping file"
-            group.members[k] = Member(k, by_key[k], how)
+            group.members[k] = Member(k, by_key[k], how, via.get(k, {}))
             placed[k] = group
         groups.append(group)
     for key in sorted(by_key, key=lambda k: (-by_key[k].total(), k)):
@@ -164,12 +200,13 @@ def join_targets(wordings: Iterable[str], mapping: Mapping | None = None) -> lis
                     best = (score, group, other)
         if best is None:
             group = TargetGroup(label="")
-            group.members[key] = Member(key, by_key[key])
+            group.members[key] = Member(key, by_key[key], via=via.get(key, {}))
             groups.append(group)
         else:
             score, group, other = best
             shown = group.members[other].wordings.most_common(1)[0][0]
-            group.members[key] = Member(key, by_key[key], f"fuzzy {score:.0f} with {shown!r}")
+            how = f"fuzzy {score:.0f} with {shown!r}"
+            group.members[key] = Member(key, by_key[key], how, via.get(key, {}))
         placed[key] = group
     for g in groups:
         if not g.forced_label or not g.label:
