@@ -276,6 +276,20 @@ def test_cut_phrases_and_passages_are_not_proposals(target: str, why: str) -> No
     assert target_problem(text, "sanctions on polluters") is None
 
 
+def test_canonical_names_drop_a_role_and_the_office_before_it() -> None:
+    # made up, another domain: an office named before the role
+    text = "Harbor Authority Director Lena Voss spoke. Voss said the pier would close."
+    assert canonical_name("Harbor Authority Director Lena Voss", text) == "Lena Voss"
+    assert canonical_name("campaign manager Tom Lund", text) == "Tom Lund"
+    assert canonical_name("Voss", text) == "Lena Voss"
+    # Counterexamples: an office that is the actor, a role with no name after it, and a
+    # name in capitals (an acronym is not a name's word)
+    office = "Office of the Director of National Intelligence"
+    assert canonical_name(office, text) == office
+    assert canonical_name("Harbor Authority Director", text) == "Harbor Authority Director"
+    assert canonical_name("Harbor Director NASA", text) == "Harbor Director NASA"
+
+
 def test_a_surnames_fullest_form_does_not_reach_across_a_sentence_end() -> None:
     # made up: a caption's credit ends a sentence right before the name
     text = "Photo by Kari Moe Images. Mayor Tom Lund spoke at the pier. Lund agreed."

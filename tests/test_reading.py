@@ -550,11 +550,38 @@ def test_an_opposing_verb_over_a_stance_verb_that_does_not_compose() -> None:
     assert triples("Mayor Ana Ortiz declined to condemn the stadium bill.") == {
         ("Ana Ortiz", "oppose", "condemn the stadium bill")
     }
-    # Nor is the inner verb read alone: refusing to rule out a veto rules nothing out.
-    assert read("Mayor Ana Ortiz refused to rule out a veto of the stadium bill.") == []
+    # Nor is the inner verb read alone: refusing to rule out a veto rules nothing out; the
+    # refusal is of the clause, its particle kept ("rule out", not "rule").
+    assert triples("Mayor Ana Ortiz refused to rule out a veto of the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "rule out a veto of the stadium bill")
+    }
     # Counterexample: a verb that composes ("back") gives the stance on its object.
     assert triples("Mayor Ana Ortiz refused to back the stadium bill.") == {
         ("Ana Ortiz", "oppose", "the stadium bill")
+    }
+
+
+def test_a_phrasal_verbs_particle_stays_in_its_target() -> None:
+    # Before: "signing" and "the council to pick", the particle cut and the rest with it.
+    assert triples("Mayor Ana Ortiz opposed signing on to the regional transit compact.") == {
+        ("Ana Ortiz", "oppose", "signing on to the regional transit compact")
+    }
+    assert triples("Mayor Ana Ortiz urged the council to pick up the stadium tab.") == {
+        ("Ana Ortiz", "support", "the council to pick up the stadium tab")
+    }
+    # Counterexample: the stance verb's own particle is no part of its target.
+    assert triples("Mayor Ana Ortiz came out against the stadium bill.") == {
+        ("Ana Ortiz", "oppose", "the stadium bill")
+    }
+
+
+def test_asking_a_question_is_no_demand() -> None:
+    assert read("Mayor Ana Ortiz asked the council whether the stadium bill was legal.") == []
+    assert read("Mayor Ana Ortiz asked if the stadium bill was legal.") == []
+    assert read("Mayor Ana Ortiz asked Lena Voss why she called herself a moderate.") == []
+    # Counterexample: asking someone to act is a demand.
+    assert triples("Mayor Ana Ortiz asked the council to pass the stadium bill.") == {
+        ("Ana Ortiz", "support", "the council to pass the stadium bill")
     }
 
 

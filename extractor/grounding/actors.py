@@ -2,8 +2,10 @@
 
 Rules a reader can predict: a small table of metonyms and abbreviations (Washington and
 US are the United States, the Kremlin and Moscow are Russia), titles and nationality
-words dropped from the front, and a bare surname expanded to the fullest form of the
-name that the article itself uses.
+words dropped from the front, a role and whatever names its office dropped before the
+name it introduces ("FBI Director James Comey", "campaign manager Robby Mook": `ROLE_WORDS`
+followed by one to three capitalised words), and a bare surname expanded to the fullest
+form of the name that the article itself uses.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ TITLE_WORDS = frozenset(
     """.split()
 )  # also the capitalised sentence openers that can stand before a name
 
+# Roles that introduce a person's name; with what stands before them ("FBI Director",
+# "Federal Reserve Chair") they are dropped when one to three capitalised words follow.
+ROLE_WORDS = frozenset(
+    """
+    president secretary minister chancellor senator representative governor mayor
+    spokesman spokeswoman spokesperson leader chief ambassador ceo chairman chairwoman
+    chair director candidate nominee speaker whip attorney commissioner envoy manager
+    adviser advisor strategist founder editor anchor host correspondent
+    """.split()
+)
+_NAME_AFTER_ROLE = 3
+
 _CAPITALISED_RUN = r"(?:[A-Z][\w.'-]*\s+){1,4}"
 
 
@@ -66,7 +80,23 @@ def _key(name: str) -> str:
 def strip_titles(tokens: list[str]) -> list[str]:
     while len(tokens) > 1 and tokens[0].casefold() in TITLE_WORDS:
         tokens = tokens[1:]
-    return tokens
+    return _after_role(tokens)
+
+
+def _after_role(tokens: list[str]) -> list[str]:
+    """The name after the last role word, when all that follows it is one to three
+    capitalised words ("Office of the Director of National Intelligence" stays)."""
+    roles = [i for i, t in enumerate(tokens[:-1]) if t.casefold() in ROLE_WORDS]
+    if not roles:
+        return tokens
+    rest = tokens[roles[-1] + 1 :]
+    if len(rest) > _NAME_AFTER_ROLE or not all(_capitalised(t) for t in rest):
+        return tokens
+    return rest
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper() and any(c.islower() for c in token)
 
 
 def canonical_name(name: str, text: str) -> str:

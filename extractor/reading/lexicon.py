@@ -82,6 +82,7 @@ class Lexicon:
     hedges: frozenset[str]
     backshifted_modals: frozenset[str]
     question_tags: frozenset[str]
+    question_marks: frozenset[str]  # "asked whether ...": the clause is a question
     cue_verbs: frozenset[str]
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     cue_nouns: frozenset[str]  # "claim", "warning": nouns whose "that" clause is a claim
@@ -163,6 +164,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         hedges=_words(d.get("hedges", [])),
         backshifted_modals=_words(d.get("backshifted_modals", [])),
         question_tags=frozenset(d.get("question_tags", [])),
+        question_marks=frozenset(d.get("question_marks", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
         source_preps=_words(d.get("source_preps", [])),
         cue_nouns=_words(d.get("cue_nouns", [])),

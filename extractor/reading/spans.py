@@ -22,7 +22,6 @@ _CUT = frozenset(
         "aux",
         "auxpass",
         "neg",
-        "prt",
         "dative",
     }
 )

@@ -138,6 +138,8 @@ class _Reader:
             urged = _urged_clause(verb, entry)
             if urged is not None:
                 addressee, clause = urged
+                if self._asks(clause):
+                    return None  # "asked the council whether ...": a question, no demand
                 target = _with_conjuncts(clause, self._target(clause))
                 doc = verb.doc
                 between = doc[addressee.right_edge.i + 1 : target.start] if addressee else None
@@ -190,10 +192,15 @@ class _Reader:
         return None
 
     def _asks(self, clause: Token) -> bool:
-        """A clause that asks ("where the stadium should go"): a wh-word (the lexicon's
-        question tags) before its verb. What is asked is no stance's target."""
+        """A clause that asks ("where the stadium should go", "whether it was legal"): a
+        wh-word (the lexicon's question tags) before its verb, or a question mark word
+        ("whether", "if") marking it. What is asked is no stance's target."""
         words = clause.doc[clause.left_edge.i : clause.i]
-        return any(t.tag_ in self.lex.question_tags for t in words)
+        if any(t.tag_ in self.lex.question_tags for t in words):
+            return True
+        return any(
+            c.dep_ == "mark" and c.lower_ in self.lex.question_marks for c in clause.children
+        )
 
     def _stance_noun_target(self, noun: Token) -> tuple[Side, Span, Act] | None:
         """The position and target of a stance noun with its listed preposition ("a veto of
