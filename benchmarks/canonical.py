@@ -25,10 +25,14 @@ def without_canonical(result: ArticleResult) -> ArticleResult:
 
 
 def main() -> int:
-    sets = [Path(a) for a in sys.argv[1:]] or [
+    sets = [Path(a).resolve() for a in sys.argv[1:]] or [
         ROOT / "tests/fixtures/seed.gold.jsonl",
         *sorted(p for p in (ROOT / "tests/fixtures").glob("gold*") if p.is_dir()),
     ]
+    missing = [p for p in sets if not p.exists()]
+    if missing:
+        print(f"canonical: {missing[0]} not found; give gold files or directories", file=sys.stderr)
+        return 1
     print(
         "| gold | articles | stances | canonical differs | own words m (P / R) "
         "| with canonical m (P / R) |"
@@ -53,7 +57,7 @@ def main() -> int:
             cells.append(f"{total.matched} ({p} / {total.recall:.2f})")
         extracted = sum(len(r.stances) for r in run.results)
         gold = sum(len(g.stances) for g in golds)
-        name = path.relative_to(ROOT)
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         print(
             f"| {name} | {len(pairs)} | {extracted} of {gold} gold | {differs} "
             f"| {cells[0]} | {cells[1]} |"

@@ -93,8 +93,15 @@ def _prf(s: Score) -> str:
 
 def _gold_table(ev: Evaluation) -> Table:
     table = Table(title="vs gold: P / R / F1 (matched/extracted/gold)", title_justify="left")
-    columns = ("article", "strategy", "stances", "conditions", "of matched", "claims")
-    for col in (*columns, "grounding"):
+    for col in (
+        "article",
+        "strategy",
+        "stances",
+        "conditions",
+        "of matched",
+        "claims",
+        "grounding",
+    ):
         table.add_column(col)
     rows: list[ArticleScore] = [*ev.articles, ev.total]
     for i, a in enumerate(rows):
