@@ -27,6 +27,8 @@ import re
 from extractor.grounding.actors import canonical_name, strip_titles
 from extractor.schemas import Stance
 
+# Kept apart from the scorer's word lists (extractor.evaluation.evaluate), so that the
+# scorer does not move with what it scores; the timeline's GENERIC is a third, older list.
 GENERIC = frozenset(
     "plan plans proposal proposals deal deals agreement agreements idea ideas policy "
     "policies measure measures offer offers initiative initiatives move decision call "
