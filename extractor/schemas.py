@@ -21,10 +21,18 @@ Attribution = Literal["direct", "indirect", "mixed"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
 ReadBy = Literal["parse", "parse+model", "model"]
 
-# A stance's confidence by what found it ("hedged": read by the parse under a hedge and
-# without a condition, such as "would support" or "is unlikely to accept"). Measured per
-# level in benchmarks/QUALITY.md; the agenda strategy's default threshold is 0.5.
-CONFIDENCE: dict[str, float] = {"parse+model": 0.9, "parse": 0.7, "hedged": 0.4, "model": 0.3}
+# A stance's confidence by what found it: the parse through a listed stance word
+# ("parse"), the same under a hedge and without a condition ("hedged": "would support",
+# "is unlikely to accept"), the parse through a word's sentiment rating alone ("rated":
+# measured far less precise), the model alone ("model"). Measured per level in
+# benchmarks/QUALITY.md; the agenda strategy's default threshold is 0.5.
+CONFIDENCE: dict[str, float] = {
+    "parse+model": 0.9,
+    "parse": 0.7,
+    "hedged": 0.4,
+    "rated": 0.4,
+    "model": 0.3,
+}
 
 
 class _Record(BaseModel):

@@ -626,3 +626,49 @@ def test_nouns_of_esteem_and_disdain_and_a_noun_denied_by_no() -> None:
     }
     # Counterexample: "no support" is none.
     assert read("Greenpeace voiced no support for the pipeline.") == []
+
+
+def test_urged_not_to_act_is_a_demand_against_the_act() -> None:
+    assert triples("Coach Lena Vogt urged the board not to sell the stadium.") == {
+        ("Lena Vogt", "oppose", "the board not to sell the stadium")
+    }
+    # Counterexample: urged to act, without the negation, is a demand for it.
+    assert triples("Coach Lena Vogt urged the board to sell the stadium.") == {
+        ("Lena Vogt", "support", "the board to sell the stadium")
+    }
+
+
+def test_a_stance_under_a_negated_verb_outside_the_lexicon_is_not_taken() -> None:
+    assert read("The Sierra Club did not step up to oppose the dam.") == []
+    assert read("Mayor Ana Ortiz never tried to block the stadium deal.") == []
+    # Counterexample: the same stance verb under a verb that is not negated.
+    assert triples("The Sierra Club stepped up to oppose the dam.") == {
+        ("The Sierra Club", "oppose", "the dam")
+    }
+
+
+def test_a_description_in_apposition_is_the_name_it_describes() -> None:
+    stances = read(
+        "The Harbor Fund, the super PAC designed to support Jane Park, spent $2 million."
+    )
+    assert {(s.actor.span.text, s.position, s.target.text) for s in stances} == {
+        ("The Harbor Fund", "support", "Jane Park")
+    }
+    # Counterexample: a name in apposition to a description keeps its own name.
+    assert triples("Her spokesman, Tom Reed, praised the budget.") == {
+        ("Tom Reed", "support", "the budget")
+    }
+
+
+def test_a_verb_read_by_its_sentiment_rating_is_marked_rated() -> None:
+    [lament] = read("Coach Lena Vogt lamented the referee's decisions.")
+    assert (lament.position, lament.target.text, lament.rated) == (
+        "oppose",
+        "the referee's decisions",
+        True,
+    )
+    [listed] = read("Coach Lena Vogt praised the referee.")
+    assert listed.rated is False  # "praise" is a listed stance verb
+    # Counterexamples: a rated verb without an object, or negated, reads nothing.
+    assert read("Coach Lena Vogt lamented on Sunday.") == []
+    assert read("Coach Lena Vogt did not lament the referee's decisions.") == []

@@ -116,6 +116,9 @@ class Resolver:
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
             return None
+        described = self._described_name(tok)
+        if described is not None:
+            return Holder(described, KINDS[described.label_])
         span = entity_at(tok) or self._named_elsewhere(tok) or self._named_by_structure(tok)
         if span is not None:
             return Holder(span, KINDS[span.label_])
@@ -148,6 +151,14 @@ class Resolver:
                 if c.dep_ == "appos" and (span := entity_at(c)) is not None:
                     return Holder(span, KINDS[span.label_])
         return None
+
+    def _described_name(self, tok: Token) -> Span | None:
+        """ "The Harbor Fund, the super PAC backing Lee": a description with a determiner
+        in apposition to a name is that name, even where the NER tags a word of the
+        description ("PAC") as an entity of its own."""
+        if tok.dep_ != "appos" or not any(c.dep_ == "det" for c in tok.children):
+            return None
+        return entity_at(tok.head)
 
     def resolve_all(self, tok: Token) -> list[Holder]:
         """`tok` and the subjects coordinated or listed with it ("Spain and Portugal",

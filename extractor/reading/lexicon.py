@@ -58,6 +58,24 @@ class ConditionWords:
 
 
 @dataclass(frozen=True)
+class Valence:
+    """A published sentiment lexicon's ratings (word -> mean rating, sign = polarity) and
+    how far a word must lean to state a position (see the lexicon's `_about`)."""
+
+    ratings: dict[str, float]
+    verb_min: float
+    judgement_min: float
+    preps: tuple[str, ...]
+    not_attitudes: frozenset[str]
+
+    def side(self, lemma: str, at_least: float) -> Side | None:
+        rating = self.ratings.get(lemma, 0.0)
+        if abs(rating) < at_least:
+            return None
+        return "support" if rating > 0 else "oppose"
+
+
+@dataclass(frozen=True)
 class Lexicon:
     language: str
     verbs: dict[str, VerbEntry]
@@ -87,6 +105,7 @@ class Lexicon:
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     cue_nouns: frozenset[str]  # "claim", "warning": nouns whose "that" clause is a claim
     reversing_verbs: frozenset[str]
+    valence: Valence
 
 
 def _verb(d: dict[str, Any]) -> VerbEntry:
@@ -110,6 +129,33 @@ def _nominal(d: dict[str, Any]) -> NominalEntry:
 
 def _words(items: list[str]) -> frozenset[str]:
     return frozenset(w.casefold() for w in items)
+
+
+def _valence(d: dict[str, Any]) -> Valence:
+    """The ratings named by `d["source"]` ([package, file]: a tab-separated word list
+    shipped inside an installed package, read without importing its code)."""
+    package, name = d["source"]
+    try:
+        raw = resources.files(package).joinpath(name).read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise ConfigError(
+            f"the sentiment lexicon {package}/{name} is missing: pip install {package}"
+        ) from exc
+    ratings: dict[str, float] = {}
+    for line in raw.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and " " not in parts[0]:
+            try:
+                ratings[parts[0].casefold()] = float(parts[1])
+            except ValueError:
+                continue
+    return Valence(
+        ratings=ratings,
+        verb_min=float(d["verb_min"]),
+        judgement_min=float(d["judgement_min"]),
+        preps=tuple(d.get("preps", ())),
+        not_attitudes=_words(d.get("not_attitudes", [])),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -169,4 +215,5 @@ def load_lexicon(language: str = "en") -> Lexicon:
         source_preps=_words(d.get("source_preps", [])),
         cue_nouns=_words(d.get("cue_nouns", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),
+        valence=_valence(d["valence"]),
     )

@@ -22,7 +22,7 @@ modal ("would", "might") marks the stance as hedged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -46,6 +46,7 @@ class ReadStance:
     trigger: Token
     hedged: bool = False
     conditions: list[ReadCondition] = field(default_factory=list)
+    rated: bool = False  # read by a word's sentiment rating, not a listed stance word
 
 
 def read_stances(doc: Doc, lexicon: Lexicon) -> list[ReadStance]:
@@ -73,8 +74,14 @@ class _Reader:
         self.lex = lexicon
         self.resolver = Resolver(doc, lexicon)
         self.consumed: set[int] = set()  # inner verbs already read through their governor
+        self.rated_hit = False  # the token being read was read by a sentiment rating
 
     def at(self, tok: Token) -> list[ReadStance]:
+        self.rated_hit = False
+        read = self._at(tok)
+        return [replace(r, rated=True) for r in read] if self.rated_hit else read
+
+    def _at(self, tok: Token) -> list[ReadStance]:
         if tok.i in self.consumed or self._in_condition(tok):
             return []
         lemma = tok.lemma_.casefold()
@@ -89,6 +96,10 @@ class _Reader:
                 return self._copula(tok)
             if lemma in self.lex.consequence_verbs:
                 return self._consequence(tok, self.lex.consequence_verbs[lemma])
+            rated = self._rated_verb(lemma)
+            if rated is not None:
+                self.rated_hit = True
+                return self._verb(tok, rated)
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
             return self._noun(tok, self.lex.nouns[lemma])
         if tok.pos_ == "NOUN" and lemma in self.lex.agent_nouns:
@@ -107,6 +118,17 @@ class _Reader:
             return None  # "back down", "call off": a particle changes the verb
         return self.lex.verbs.get(lemma)
 
+    def _rated_verb(self, lemma: str) -> VerbEntry | None:
+        """A verb the lists do not hold, read by its sentiment rating ("lamented X",
+        "swiped at X"): a stance on its direct object or the object of a rated preposition."""
+        valence = self.lex.valence
+        if lemma in self.lex.cue_verbs or lemma in valence.not_attitudes:
+            return None
+        side = valence.side(lemma, valence.verb_min)
+        if side is None:
+            return None
+        return VerbEntry(side, needs=("dobj", "prep"), preps={p: side for p in valence.preps})
+
     def _verb(self, verb: Token, entry: VerbEntry) -> list[ReadStance]:
         read = self._verb_target(verb, entry)
         if read is None:
@@ -117,6 +139,15 @@ class _Reader:
             if entry.negated == "skip":
                 return []
             position = entry.negated if entry.negated != "support" else _flip(position)
+        infinitive = verb.dep_ == "xcomp" or (
+            verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+        )
+        if (
+            infinitive
+            and _negated(verb.head)
+            and self._verb_entry(verb.head, verb.head.lemma_.casefold()) is None
+        ):
+            return []  # "did not step up to oppose X", "never tried to block X": not taken
         holder_tok = subject_of(verb)
         if verb.dep_ == "acl" and holder_tok is None:
             return []
@@ -141,12 +172,16 @@ class _Reader:
                 if self._asks(clause):
                     return None  # "asked the council whether ...": a question, no demand
                 target = _with_conjuncts(clause, self._target(clause))
+                position = _flip(entry.position) if _negated(clause) else entry.position
                 doc = verb.doc
                 between = doc[addressee.right_edge.i + 1 : target.start] if addressee else None
-                if between is not None and all(t.is_punct or t.dep_ == "aux" for t in between):
+                if between is not None and all(
+                    t.is_punct or t.dep_ in ("aux", "neg") for t in between
+                ):
                     # "urged Moscow to engage in talks": who is to act belongs to the target
                     target = doc[addressee.left_edge.i : target.end] if addressee else target
-                return entry.position, target, entry.act
+                # "urged Comey not to announce it": a demand against announcing it
+                return position, target, entry.act
             if entry.addressee:
                 return None
         if "prep" in entry.needs and not {"dobj", "xcomp", "ccomp"} & set(entry.needs):
@@ -286,17 +321,30 @@ class _Reader:
         "wrong"): a listed adjective or modifier on the noun decides. A modifier ("good")
         judges only the noun it modifies: "the weather is good" judges nothing."""
         adjectives = self.lex.evaluative_adjectives
+        lemma = pred.lemma_.casefold()
         if pred.pos_ == "ADJ":
-            return adjectives.get(pred.lemma_.casefold())
+            if lemma in self.lex.evaluative_modifiers:
+                return None  # a modifier judges only the noun it modifies
+            return adjectives.get(lemma) or self._rated(lemma)
         if pred.pos_ != "NOUN":
             return None
         modifiers = {**self.lex.evaluative_modifiers, **adjectives}
-        mods = [
-            modifiers[m.lemma_.casefold()]
-            for m in pred.children
-            if m.dep_ == "amod" and m.lemma_.casefold() in modifiers
-        ]
-        return mods[0] if mods else self.lex.evaluative_nouns.get(pred.lemma_.casefold())
+        amods = [m.lemma_.casefold() for m in pred.children if m.dep_ == "amod"]
+        listed = [modifiers[m] for m in amods if m in modifiers]
+        if listed:
+            return listed[0]
+        if lemma in self.lex.evaluative_nouns:
+            return self.lex.evaluative_nouns[lemma]
+        rated = [side for m in amods if (side := self._rated(m)) is not None]
+        return rated[0] if rated else self._rated(lemma)
+
+    def _rated(self, lemma: str) -> Side | None:
+        """The side a word's sentiment rating gives, for a judgement no listed word makes
+        (marks what is read from it as rated)."""
+        side = self.lex.valence.side(lemma, self.lex.valence.judgement_min)
+        if side is not None:
+            self.rated_hit = True
+        return side
 
     def _named_as(self, verb: Token) -> list[ReadStance]:
         """ "X called the plan a mistake", "X called the plan dangerous": X's position on
