@@ -277,15 +277,17 @@ def test_the_agenda_plan_leaves_unasked_the_sentences_whose_claim_the_parse_read
     agenda = strategies.get("agenda")
     text = (
         "Mayor Ana Ortiz said the tram line would open in May. "
-        "The council backs the tram line, according to its minutes."
+        "Ines Berg backs the tram line with the whole harbor council."
     )
     reading = Reading(parse=True, min_confidence=0.5)
     s = Settings(Prompts(agenda.templates), 1500, 150, 2, reading)
     asked = drivers.estimate(agenda.plan(text, None, s))
-    sentences = [unfence(q.messages[1]["content"], "sentence") for q in asked[1:]]
-    assert sentences == ["The council backs the tram line, according to its minutes."]
+    sentences = [unfence(q.messages[1]["content"], "sentence") for q in asked]
+    assert sentences == ["Ines Berg backs the tram line with the whole harbor council."]
+    # the agenda strategy's questions are made from the parse: without it, one line says so
     unread = Settings(Prompts(agenda.templates), 1500, 150, 2, Reading(parse=False))
-    assert len(drivers.estimate(agenda.plan(text, None, unread))) == 3
+    with pytest.raises(ConfigError, match="reads the parse"):
+        drivers.estimate(agenda.plan(text, None, unread))
 
 
 def test_the_docs_describe_every_registered_strategy() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from extractor.reading.claims import read_claims
 from extractor.reading.lexicon import load_lexicon
 from extractor.reading.parse import parse
@@ -16,6 +18,7 @@ from extractor.schemas import Claim, Stance
 class Read:
     stances: list[Stance]
     claims: list[Claim]
+    doc: Doc  # the parse, for a strategy that asks about its sentences
 
 
 def read_article(text: str, pipeline: str | None = None, language: str = "en") -> Read:
@@ -23,4 +26,4 @@ def read_article(text: str, pipeline: str | None = None, language: str = "en") -
     doc = parse(text, pipeline)
     lexicon = load_lexicon(language)
     stances = [as_record(r, text) for r in read_stances(doc, lexicon)]
-    return Read(stances, read_claims(doc, lexicon))
+    return Read(stances, read_claims(doc, lexicon), doc)

@@ -73,7 +73,7 @@ def _claim_at(
         return None
     if any(c.dep_ == "neg" for c in tok.children):
         return None
-    content = _reported(tok, sent)
+    content = reported(tok, sent)
     if content is None:
         return None
     subjects = [c for c in tok.children if c.dep_ == "nsubj"]
@@ -140,7 +140,7 @@ def _according_to(prep: Token, sent: Span, resolver: Resolver, text: str) -> Cla
     return _claim(actor_of(holder, text), content, cue, sent)
 
 
-def _reported(verb: Token, sent: Span) -> Span | None:
+def reported(verb: Token, sent: Span) -> Span | None:
     """What `verb` reports: its clausal complement, else its sentence's quotation."""
     for c in verb.children:
         if c.dep_ == "ccomp":
@@ -150,7 +150,7 @@ def _reported(verb: Token, sent: Span) -> Span | None:
     for c in verb.children:
         if c.dep_ == "xcomp":  # "promised to build a stadium", "asked voters to reject it"
             return _trimmed(sent.doc, c.left_edge.i, c.right_edge.i + 1)
-    quoted = _quotation(sent)
+    quoted = quotation(sent)
     if quoted is not None and not (quoted.start <= verb.i < quoted.end):
         return quoted
     return None
@@ -164,7 +164,7 @@ def _clause(head: Token, doc: Doc) -> Span | None:
     return _trimmed(doc, start, head.right_edge.i + 1)
 
 
-def _quotation(sent: Span) -> Span | None:
+def quotation(sent: Span) -> Span | None:
     """The longest stretch of `sent` between two quotation marks, if any."""
     marks = [t.i for t in sent if t.is_quote]
     best: Span | None = None

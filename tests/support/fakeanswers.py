@@ -24,11 +24,10 @@ WORD = re.compile(r"[A-Za-z]{4,}")
 def asked(request: dict[str, Any]) -> tuple[str, str]:
     """("article", chunk) or ("sentence", sentence): what the request asks about, taken
     from the last fenced block of its first user message (the examples come first).
-    The agenda strategy's questions: ("agenda", chunk) or ("statement", sentence)."""
+    The agenda strategy's questions, which list the sentence's phrases: ("statement",
+    sentence)."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
-    if user.endswith('Task "agenda".'):
-        return "agenda", unfence(user, "article") or ""
-    if '\nTask "sentence":\n' in user:
+    if "\nPhrases: " in user:
         return "statement", unfence(user, "sentence") or ""
     for tag in ("article", "sentence"):
         text = unfence(user, tag)
@@ -38,33 +37,18 @@ def asked(request: dict[str, Any]) -> tuple[str, str]:
 
 
 def _listed(user: str, label: str) -> list[str]:
-    """The quoted choices of the agenda question's "Proposals:" or "Actors:" line."""
+    """The quoted choices of a statement question's "Actors:" or "Phrases:" line."""
     line = next((ln for ln in user.splitlines() if ln.startswith(label)), "")
     return [c for c in re.findall(r'"([^"]*)"', line) if c != "none"]
 
 
-def agenda_answer(chunk: str, limit: int = 3) -> dict[str, Any]:
-    """Each of the first `limit` sentences naming someone: its first three words of four
-    letters or more as a proposal (quoted by the sentence), the name as an actor."""
-    found = _records(chunk, limit)
-    return {
-        "proposals": [{"name": target, "quote": sentence} for _, target, sentence in found],
-        "actors": list(dict.fromkeys(name for name, _, _ in found)),
-    }
-
-
-def statement_answer(user: str, sentence: str) -> dict[str, Any]:
-    """The listed actor the sentence names supports the listed proposal it mentions."""
-    actors = [a for a in _listed(user, "Actors:") if a in sentence]
-    proposals = [p for p in _listed(user, "Proposals:") if p in sentence]
+def statement_answer(user: str) -> dict[str, Any]:
+    """The first listed actor supports the last listed phrase (or none)."""
+    actors = _listed(user, "Actors:")
+    phrases = _listed(user, "Phrases:")
     if not actors:
         return {"items": []}
-    item = {
-        "who": actors[0],
-        "about": proposals[0] if proposals else "none",
-        "position": "support",
-        "conditions": [],
-    }
+    item = {"who": actors[0], "about": phrases[-1] if phrases else "none", "position": "support"}
     return {"items": [item]}
 
 
@@ -138,11 +122,9 @@ def quote_back(request: dict[str, Any], delay: float = 0.0, limit: int = 3) -> R
     """A Reply for the FakeServer: a valid answer about what `request` asks, with up to
     `limit` stances and claims per chunk."""
     kind, text = asked(request)
-    if kind == "agenda":
-        answer = agenda_answer(text, limit)
-    elif kind == "statement":
+    if kind == "statement":
         user = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        answer = statement_answer(user, text)
+        answer = statement_answer(user)
     else:
         answer = article_answer(text, limit) if kind == "article" else sentence_answer(text)
     prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
