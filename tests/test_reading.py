@@ -661,14 +661,16 @@ def test_a_description_in_apposition_is_the_name_it_describes() -> None:
 
 
 def test_a_verb_read_by_its_sentiment_rating_is_marked_rated() -> None:
-    [lament] = read("Coach Lena Vogt lamented the referee's decisions.")
-    assert (lament.position, lament.target.text, lament.rated) == (
+    [loathe] = read("Coach Lena Vogt loathes the new stadium rules.")
+    assert (loathe.position, loathe.target.text, loathe.rated) == (
         "oppose",
-        "the referee's decisions",
+        "the new stadium rules",
         True,
     )
     [listed] = read("Coach Lena Vogt praised the referee.")
     assert listed.rated is False  # "praise" is a listed stance verb
-    # Counterexamples: a rated verb without an object, or negated, reads nothing.
-    assert read("Coach Lena Vogt lamented on Sunday.") == []
-    assert read("Coach Lena Vogt did not lament the referee's decisions.") == []
+    # Counterexamples: a rated verb without an object ("smiled"), or negated, reads
+    # nothing; a cue verb ("lamented") reports, it is not read by its rating.
+    assert read("Coach Lena Vogt smiled happily after the game.") == []
+    assert read("Coach Lena Vogt did not loathe the new stadium rules.") == []
+    assert read("Coach Lena Vogt lamented the referee's decisions.") == []

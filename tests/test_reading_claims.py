@@ -122,3 +122,18 @@ def test_the_parse_s_claims_stand_for_their_sentences() -> None:
         ("Ana Ortiz", 0),  # the parse's, not the model's Reyes
         ("Ana Ortiz", 34),  # a sentence the parse read no claim in keeps the model's
     ]
+
+
+def test_a_stance_read_through_a_listed_word_is_an_attribution_too() -> None:
+    read = read_article("The Harbor Union endorsed Jane Park for mayor on Tuesday.")
+    [claim] = read.claims
+    assert (claim.claimant.name, claim.cue, claim.content) == (
+        "The Harbor Union",
+        "endorsed",
+        "Jane Park",
+    )
+    # Counterexamples: a sentence whose claim the cue verb gives keeps that one claim; a
+    # stance read by a sentiment rating alone gives none.
+    read = read_article("Jane Park said the Harbor Union endorsed the new stadium plan.")
+    assert [(c.claimant.name, c.cue) for c in read.claims] == [("Jane Park", "said")]
+    assert read_article("Coach Lena Vogt loathes early mornings.").claims == []

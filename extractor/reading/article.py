@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from extractor.reading.claims import read_claims
+from extractor.reading.claims import read_claims, stance_claims
 from extractor.reading.lexicon import load_lexicon
 from extractor.reading.parse import parse
 from extractor.reading.records import as_record
@@ -25,5 +25,9 @@ def read_article(text: str, pipeline: str | None = None, language: str = "en") -
     """The article's stances and claims as its parse reads them, in text order."""
     doc = parse(text, pipeline)
     lexicon = load_lexicon(language)
-    stances = [as_record(r, text) for r in read_stances(doc, lexicon)]
-    return Read(stances, read_claims(doc, lexicon), doc)
+    read = read_stances(doc, lexicon)
+    claims = read_claims(doc, lexicon)
+    claims = sorted(
+        [*claims, *stance_claims(read, claims, text)], key=lambda c: c.evidence[0].start
+    )
+    return Read([as_record(r, text) for r in read], claims, doc)

@@ -17,6 +17,11 @@ lawmaker", "officials", as written, kind "other"), and the words it reports:
 - a cue noun (`cue_nouns`: claim, warning, statement ...) gives its owner its "that"
   clause: "X's claim that ...", "her warning that ...".
 
+A stance the parse reads through a listed stance word ("X endorsed Y", "X rejected the
+plan") is an attribution too, as attribution corpora annotate it (source, cue, content):
+where no claim stands for its sentence, it gives its actor a claim whose cue is the
+stance word and whose content is its target (`stance_claims`).
+
 A verb with nothing reported ("X said on Monday") is no claim, nor is a cue verb under
 negation ("X did not say ..."), nor one whose complement opens with an auxiliary (an
 inverted condition the parser took for a complement: "warned of sanctions should the
@@ -36,6 +41,7 @@ from extractor.grounding.records import attribution_of
 from extractor.reading.actors import Holder, Resolver, subject_of
 from extractor.reading.lexicon import Lexicon
 from extractor.reading.records import actor_of, evidence_of
+from extractor.reading.stances import ReadStance
 from extractor.schemas import Actor, Claim
 
 _EDGE = "\"'“”‘’«»,.:;!?()[]- \n"
@@ -209,3 +215,21 @@ def _claim(who: Actor, content: Span, cue: str, sent: Span) -> Claim:
         attribution=attribution_of(passage),
         evidence=[evidence_of(sent)],
     )
+
+
+def stance_claims(stances: list[ReadStance], claims: list[Claim], text: str) -> list[Claim]:
+    """A claim for each stance read through a listed stance word (not by a sentiment
+    rating) in a sentence no claim of `claims` stands for, one per actor and sentence."""
+    said = [(e.start, e.end) for c in claims for e in c.evidence]
+    out: list[Claim] = []
+    seen: set[tuple[int, str]] = set()
+    for read in stances:
+        start, end = read.sentence.start_char, read.sentence.end_char
+        if read.rated or any(a < end and start < b for a, b in said):
+            continue
+        who = actor_of(read.actor, text)
+        if (start, who.canonical) in seen:
+            continue
+        seen.add((start, who.canonical))
+        out.append(_claim(who, read.target, read.trigger.text, read.sentence))
+    return out
