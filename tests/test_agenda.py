@@ -186,11 +186,17 @@ def test_pipeline_sync_and_concurrent_give_the_same_grounded_records(tmp_path: P
 
 
 def test_a_failed_chunk_cancels_the_others_requests() -> None:
-    """A long article at concurrency 4: the first chunk's agenda is refused (HTTP 400, the
-    article fails), the other chunks' questions are slow. Once `arun` has returned the
-    failure, no request of that article starts any more (one already on the wire when the
-    failure came may still arrive: 0.2 s of grace)."""
-    text = synthetic_article(7, 12_000)
+    """A long article at concurrency 4: the first sentence's question is refused (HTTP 400,
+    the article fails), the others are slow. Once `arun` has returned the failure, no
+    request of that article starts any more (one already on the wire when the failure
+    came may still arrive: 0.2 s of grace). Its sentences (made up) each hold a stance
+    noun and a name, and no claim the parse reads: each is asked."""
+    first = "Ana Boris Chen Dana Elif Farid Greta Hugo Ines Jonas Kofi Lena Mateo Nadia".split()
+    last = "Ruiz Novak Wang Ortiz Kaya Haddad Berg Silva Costa Weber Mensah Petrov Rossi".split()
+    text = " ".join(
+        f"Senator {first[i % 14]} {last[i * 3 % 13]} voiced support on day {i} of the session."
+        for i in range(200)
+    )
     seen: list[float] = []
 
     def responder(request: dict[str, object]) -> Reply:

@@ -148,9 +148,9 @@ def test_server_killed_mid_run_stops_the_run(
     corpus = tmp_path / "articles"
     corpus.mkdir()
     for n in range(1, 9):
-        (corpus / f"a{n}.txt").write_text(  # one sentence with a stance verb, no claim the
+        (corpus / f"a{n}.txt").write_text(  # a stance noun without a target, no claim the
             # parse reads: one question (agenda strategy)
-            f"Governor Maria Lopez backed the river park plan on day {n} of the session.\n",
+            f"Governor Maria Lopez voiced her support on day {n} of the session.\n",
             encoding="utf-8",
         )
     out = tmp_path / "out.jsonl"
