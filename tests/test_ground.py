@@ -294,3 +294,11 @@ def test_a_surnames_fullest_form_does_not_reach_across_a_sentence_end() -> None:
     # made up: a caption's credit ends a sentence right before the name
     text = "Photo by Kari Moe Images. Mayor Tom Lund spoke at the pier. Lund agreed."
     assert canonical_name("Lund", text) == "Tom Lund"
+
+
+def test_a_middle_initial_is_not_part_of_the_canonical_name() -> None:
+    text = "Governor Jane Q. Park spoke. Park said the budget was fair."
+    assert canonical_name("Jane Q. Park", text) == "Jane Park"
+    assert canonical_name("Park", text) == "Jane Park"
+    # Counterexample: an initial that is the first name stays ("J. Doe" is all we have).
+    assert canonical_name("J. Doe", "J. Doe spoke.") == "J. Doe"

@@ -674,3 +674,13 @@ def test_a_verb_read_by_its_sentiment_rating_is_marked_rated() -> None:
     assert read("Coach Lena Vogt smiled happily after the game.") == []
     assert read("Coach Lena Vogt did not loathe the new stadium rules.") == []
     assert read("Coach Lena Vogt lamented the referee's decisions.") == []
+
+
+def test_a_name_in_apposition_to_the_target_stays_in_it() -> None:
+    assert triples("The Harbor Union endorsed her opponent, Jane Park, on Monday.") == {
+        ("The Harbor Union", "support", "her opponent, Jane Park")
+    }
+    # Counterexample: an apposition that is no name is cut, as before.
+    assert triples("Greenpeace criticized the dam, a project of the state.") == {
+        ("Greenpeace", "oppose", "the dam")
+    }

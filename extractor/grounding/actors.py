@@ -111,7 +111,17 @@ def canonical_name(name: str, text: str) -> str:
         return ALIASES[_key(" ".join(tokens))]
     if len(tokens) == 1:
         return _fullest_form(tokens[0], text)
-    return " ".join(tokens)
+    return " ".join(_without_initials(tokens))
+
+
+def _without_initials(tokens: list[str]) -> list[str]:
+    """A middle initial is not part of the name a person is known by: "Donald J. Trump"
+    is "Donald Trump"."""
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if not (0 < i < len(tokens) - 1 and re.fullmatch(r"[A-Z]\.", t))
+    ]
 
 
 @lru_cache(maxsize=512)  # one scan of the article per surname, however many records
@@ -124,4 +134,4 @@ def _fullest_form(surname: str, text: str) -> str:
         tokens = strip_titles([*run.split(), surname])
         if len(tokens) > len(best):
             best = tokens
-    return " ".join(best)
+    return " ".join(_without_initials(best))

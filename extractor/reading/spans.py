@@ -26,13 +26,29 @@ _CUT = frozenset(
     }
 )
 MAX_TOKENS = 16
+_NAMES = ("PERSON", "ORG", "GPE", "NORP")
 
 
-def phrase(head: Token, keep_subject: bool = False, cut_preps: tuple[str, ...] = ()) -> Span:
+def phrase(
+    head: Token,
+    keep_subject: bool = False,
+    cut_preps: tuple[str, ...] = (),
+    keep_names: bool = False,
+) -> Span:
     """The phrase headed by `head`: the contiguous run of its kept subtree around it.
-    `cut_preps`: prepositions whose phrases are cut too ("criticized Clinton for ...")."""
+    `cut_preps`: prepositions whose phrases are cut too ("criticized Clinton for ...").
+    `keep_names`: an apposition of the head that is a name stays, since it says who the
+    phrase is ("praised her opponent, Jane Park")."""
     cut: set[int] = set()
+    named = {
+        c.i
+        for c in head.children
+        if keep_names and c.dep_ == "appos" and c.ent_type_ in _NAMES and c.i > head.i
+    }
+    last_name = max((head.doc[i].right_edge.i for i in named), default=-1)
     for c in head.children:
+        if c.i in named or (c.dep_ == "punct" and c.i < last_name):
+            continue  # the name, and the comma before it
         if (c.dep_ == "prep" and c.lower_ in cut_preps) or is_when(c):
             cut.update(t.i for t in c.subtree)
             continue
@@ -45,7 +61,11 @@ def phrase(head: Token, keep_subject: bool = False, cut_preps: tuple[str, ...] =
         elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and head.pos_ in ("VERB", "AUX"):
             cut.update(t.i for t in c.subtree)
     for t in head.subtree:
-        if t is not head and t.dep_ in ("relcl", "advcl", "parataxis", "appos"):
+        if (
+            t is not head
+            and t.i not in named
+            and t.dep_ in ("relcl", "advcl", "parataxis", "appos")
+        ):
             cut.update(x.i for x in t.subtree)
     start = end = head.i
     left, right = head.left_edge.i, head.right_edge.i

@@ -520,6 +520,7 @@ class _Reader:
             head,
             keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
             cut_preps=self._reasons(head),  # "criticized X for Y"
+            keep_names=True,  # "praised her opponent, Jane Park"
         )
         earlier = self._antecedent(span, head)
         if earlier is not None:
