@@ -20,6 +20,7 @@ hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -193,12 +194,8 @@ class Choices:
         return entry.act if entry is not None else "statement"
 
 
-def _unique(items: object) -> list[str]:
-    out: list[str] = []
-    for x in items:  # type: ignore[attr-defined]
-        if x not in out:
-            out.append(x)
-    return out
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _governor(target: Span) -> Token:
