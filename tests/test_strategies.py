@@ -277,13 +277,13 @@ def test_the_agenda_plan_leaves_unasked_the_sentences_whose_claim_the_parse_read
     agenda = strategies.get("agenda")
     text = (
         "Mayor Ana Ortiz said the tram line would open in May. "
-        "Ines Berg backs the tram line with the whole harbor council."
+        "Senator Ines Berg voiced support at the harbor council."
     )
     reading = Reading(parse=True, min_confidence=0.5)
     s = Settings(Prompts(agenda.templates), 1500, 150, 2, reading)
     asked = drivers.estimate(agenda.plan(text, None, s))
     sentences = [unfence(q.messages[1]["content"], "sentence") for q in asked]
-    assert sentences == ["Ines Berg backs the tram line with the whole harbor council."]
+    assert sentences == ["Senator Ines Berg voiced support at the harbor council."]
     # the agenda strategy's questions are made from the parse: without it, one line says so
     unread = Settings(Prompts(agenda.templates), 1500, 150, 2, Reading(parse=False))
     with pytest.raises(ConfigError, match="reads the parse"):
