@@ -223,3 +223,17 @@ def test_a_failed_chunk_cancels_the_others_requests() -> None:
         kind, after = asyncio.run(go(server.base_url))
     assert kind == "refused"
     assert after == 0
+
+
+def test_a_choice_holds_no_double_quote_and_maps_back_to_its_span() -> None:
+    # a quotation mark inside a choice broke the server's grammar (see reading.choices.label)
+    text = 'Senator Ana Ortiz said she backed the "harbor first" plan.'
+    [cued] = choices(text).cued([])
+    quoted = next(t for t in cued.target_texts() if "harbor first" in t)
+    assert quoted == "she backed the 'harbor first' plan"
+    span = cued.target(quoted)
+    assert span is not None and span.text == 'she backed the "harbor first" plan'
+    found = answer(cued, {"who": "Ana Ortiz", "about": quoted, "position": "support"})
+    assert found.stances[0].target == 'she backed the "harbor first" plan'
+    for name in (*cued.actor_names(), *cued.target_texts()):
+        assert '"' not in name and "\\" not in name and "\n" not in name

@@ -59,16 +59,24 @@ class Cued:
         return e.start, e.end
 
     def actor_names(self) -> list[str]:
-        return _unique(h.span.text for h in self.actors)
+        return _unique(label(h.span) for h in self.actors)
 
     def target_texts(self) -> list[str]:
-        return _unique(t.text for t in self.targets)
+        return _unique(label(t) for t in self.targets)
 
     def actor(self, name: str) -> Holder | None:
-        return next((h for h in self.actors if h.span.text == name), None)
+        return next((h for h in self.actors if label(h.span) == name), None)
 
     def target(self, text: str) -> Span | None:
-        return next((t for t in self.targets if t.text == text), None)
+        return next((t for t in self.targets if label(t) == text), None)
+
+
+def label(span: Span) -> str:
+    """A span as a choice of the answer schema: its words on one line, with no double
+    quotation mark or backslash (a grammar-constrained server compiles each choice into
+    a grammar literal; llama-cpp-python 0.3.36 escapes a quotation mark inside one badly,
+    and a server given that grammar died). The record keeps the span's own text."""
+    return " ".join(span.text.split()).replace('"', "'").replace("\\", "/")
 
 
 class Choices:
