@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from extractor.grounding.records import attribution_of
 from extractor.reading.actors import KINDS, Holder, Resolver, entity_at
-from extractor.reading.claims import quotation, reported
+from extractor.reading.claims import as_claim, quotation, reported
 from extractor.reading.conditions import conditions_of
 from extractor.reading.lexicon import Lexicon, Side
 from extractor.reading.records import actor_of, evidence_of
@@ -124,14 +123,8 @@ class Choices:
         speaker = self.resolver.speaker(sent) or holder
         content = reported(cue, sent) if cue is not None and cue.pos_ == "VERB" else None
         content = content or quotation(sent) or sent
-        text = self.doc.text
-        return Claim(
-            claimant=actor_of(speaker, text),
-            content=content.text.strip(),
-            cue=cue.text if cue is not None else None,
-            attribution=attribution_of(sent.text.strip()),
-            evidence=[evidence_of(sent)],
-        )
+        who = actor_of(speaker, self.doc.text)
+        return as_claim(who, content, cue.text if cue is not None else None, sent)
 
     # -- reading ---------------------------------------------------------------------
 

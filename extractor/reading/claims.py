@@ -88,13 +88,13 @@ def _claim_at(
     for subject in subjects:  # a misparse may give the verb two
         holders = resolver.resolve_all(subject) or _owner(subject, resolver)
         if holders:
-            return _claim(actor_of(holders[0], text), content, tok.text, sent)
+            return as_claim(actor_of(holders[0], text), content, tok.text, sent)
     if not subjects and (owners := _owner(tok, resolver)):  # "her warning that ..."
-        return _claim(actor_of(owners[0], text), content, tok.text, sent)
+        return as_claim(actor_of(owners[0], text), content, tok.text, sent)
     for subject in subjects:
         described = _described(subject, text)
         if described is not None:
-            return _claim(described, content, tok.text, sent)
+            return as_claim(described, content, tok.text, sent)
     return None
 
 
@@ -106,7 +106,7 @@ def _noun_claim(noun: Token, sent: Span, resolver: Resolver, text: str) -> Claim
         if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in c.children):
             content = _clause(c, sent.doc)
             if owners and content is not None:
-                return _claim(actor_of(owners[0], text), content, noun.text, sent)
+                return as_claim(actor_of(owners[0], text), content, noun.text, sent)
     return None
 
 
@@ -143,7 +143,7 @@ def _according_to(prep: Token, sent: Span, resolver: Resolver, text: str) -> Cla
     if content is None:
         return None
     cue = sent.doc[prep.i : prep.i + 2].text  # "according to"
-    return _claim(actor_of(holder, text), content, cue, sent)
+    return as_claim(actor_of(holder, text), content, cue, sent)
 
 
 def reported(verb: Token, sent: Span) -> Span | None:
@@ -206,11 +206,12 @@ def _inside_quotes(sent: Span) -> bool:
     return bool(words) and words[0].is_quote
 
 
-def _claim(who: Actor, content: Span, cue: str, sent: Span) -> Claim:
+def as_claim(who: Actor, content: Span, cue: str | None, sent: Span) -> Claim:
+    """`who` says `content` (a span of `sent`), by `cue`; the sentence is the evidence."""
     passage = sent.text.strip()
     return Claim(
         claimant=who,
-        content=content.text,
+        content=content.text.strip(),
         cue=cue,
         attribution=attribution_of(passage),
         evidence=[evidence_of(sent)],
@@ -231,5 +232,5 @@ def stance_claims(stances: list[ReadStance], claims: list[Claim], text: str) -> 
         if (start, who.canonical) in seen:
             continue
         seen.add((start, who.canonical))
-        out.append(_claim(who, read.target, read.trigger.text, read.sentence))
+        out.append(as_claim(who, read.target, read.trigger.text, read.sentence))
     return out
