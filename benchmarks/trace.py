@@ -63,8 +63,7 @@ def classify(gold: GoldStance, read: list[Stance], spans: list[tuple[int, int]])
         return "no reading", ""
 
     def wrong(s: Stance) -> tuple[int, str]:
-        names = [s.actor.name, s.actor.canonical or ""]
-        if not any(actor_matches(s.actor, gold.actor) for _ in names):
+        if not actor_matches(s.actor, gold.actor):  # name or canonical name
             return 3, "actor"
         if not (
             target_matches(s.target, gold.target)
