@@ -12,6 +12,7 @@ from conftest import ROOT
 from extractor.cli.main import main
 from extractor.evaluation.evaluate import content_words, evaluate, target_matches
 from extractor.evaluation.gold import GoldArticle, load_gold
+from extractor.evaluation.matching import pairs
 
 
 def _gold() -> GoldArticle:
@@ -212,3 +213,13 @@ def test_content_words() -> None:
     assert content_words("The US-proposed 30-day ceasefire's terms") == [
         "us", "proposed", "30-day", "ceasefire", "term"
     ]  # fmt: skip
+
+
+def test_matching_makes_as_many_pairs_as_can_be_made() -> None:
+    # Gold "a" fits extracted 0 and 1, gold "b" only 0: greedy in gold order gives "a"
+    # record 0 and leaves "b" without one; the maximum matching pairs both.
+    fits = {"a": {0, 1}, "b": {0}}
+    assert pairs(["a", "b"], [0, 1], lambda f, g: f in fits[g]) == [(0, 1), (1, 0)]
+    # Each side used once: two gold records that fit the same single record make one pair.
+    assert pairs(["a", "b"], [0], lambda f, g: f in fits[g]) == [(0, 0)]
+    assert pairs([], [0], lambda f, g: True) == []

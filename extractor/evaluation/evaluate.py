@@ -28,8 +28,10 @@
   conditions of the stances that matched them): how well conditions are attached where
   the stance itself was found.
 - Claims: claimant as for actors, and content token_set_ratio >= CLAIM_THRESHOLD.
-- Each gold record matches at most one extracted record: gold records in file order, each
-  takes the first free extracted record that matches (greedy).
+- Each gold record matches at most one extracted record and each extracted record at most
+  one gold record, as many pairs as can be made (`matching.pairs`, a maximum matching;
+  until 2026-12-08 greedy: gold records in file order, each took the first free
+  extracted record that matched, and could take the one record another gold needed).
 - Precision = matched / extracted, recall = matched / gold; totals add the counts of all
   articles (micro average). Conditions of unmatched stances count as extracted.
 - Grounding rate: evidence items whose offsets slice exactly their quote out of the text.
@@ -37,7 +39,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from rapidfuzz import fuzz
 
 from extractor.errors import ConfigError
 from extractor.evaluation.gold import GoldArticle, GoldClaim, GoldCondition, GoldStance
+from extractor.evaluation.matching import pairs
 from extractor.grounding.merge import normalize_target
 from extractor.schemas import Actor, ArticleResult, Claim, Condition, Evidence, Stance
 
@@ -221,24 +223,16 @@ def score_article(result: ArticleResult, gold: GoldArticle, text: str | None) ->
         predicted=sum(len(s.conditions) for s in result.stances),
         gold=sum(len(g.conditions) for g in gold.stances),
     )
-    free = list(result.stances)
-    for g in gold.stances:
-        hit = _take(free, functools.partial(stance_matches, gold=g))
-        if hit is None:
-            continue
+    for i, j in pairs(gold.stances, result.stances, lambda s, g: stance_matches(s, g)):
+        g, hit = gold.stances[i], result.stances[j]
         out.stances.matched += 1
         out.matched_conditions.predicted += len(hit.conditions)
         out.matched_conditions.gold += len(g.conditions)
-        left = list(hit.conditions)
-        for gc in g.conditions:
-            if _take(left, functools.partial(condition_matches, gold=gc)) is not None:
-                out.conditions.matched += 1
-                out.matched_conditions.matched += 1
+        found = len(pairs(g.conditions, hit.conditions, lambda c, gc: condition_matches(c, gc)))
+        out.conditions.matched += found
+        out.matched_conditions.matched += found
     out.claims = Score(predicted=len(result.claims), gold=len(gold.claims))
-    free_claims = list(result.claims)
-    for gcl in gold.claims:
-        if _take(free_claims, functools.partial(claim_matches, gold=gcl)) is not None:
-            out.claims.matched += 1
+    out.claims.matched = len(pairs(gold.claims, result.claims, lambda c, g: claim_matches(c, g)))
     out.grounding = grounding(result, text)
     return out
 
@@ -326,11 +320,3 @@ def actor_matches(actor: Actor, aliases: list[str]) -> bool:
 
 def similar(a: str, b: str, threshold: float) -> bool:
     return fuzz.token_set_ratio(a.casefold(), b.casefold()) >= threshold
-
-
-def _take(pool: list[Any], test: Callable[[Any], bool]) -> Any:
-    """Remove and return the first item of `pool` that passes `test` (None if none does)."""
-    hit = next((item for item in pool if test(item)), None)
-    if hit is not None:
-        pool.remove(hit)
-    return hit

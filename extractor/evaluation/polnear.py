@@ -14,7 +14,8 @@ SHA-256. Rules:
   claimant's name in the text overlaps the Source span, or the words of the name or the
   canonical form (minus "the", "a", "an") are a subset or superset of the Source's words.
   A pronoun Source ("he", "she said") never matches a name: there is no coreference.
-- One-to-one, greedy: attributions in text order, each takes the first free claim.
+- One-to-one, as many pairs as can be made (`matching.pairs`; until 2026-12-08 greedy:
+  attributions in text order, each took the first free claim).
   Precision = matched claims / claims, recall = matched attributions / attributions.
 - `content_only` applies the span rule alone, to tell attribution errors from misses.
 """
@@ -31,6 +32,7 @@ from typing import Any
 from extractor.errors import ConfigError
 from extractor.evaluation.brat import Attribution, Span, read_ann
 from extractor.evaluation.evaluate import Score
+from extractor.evaluation.matching import pairs
 from extractor.pipeline.articles import decode
 from extractor.schemas import Actor, ArticleResult, Claim
 
@@ -175,12 +177,7 @@ def source_matches(actor: Actor, att: Attribution, text: str) -> bool:
 
 def _match(claims: list[Claim], doc: PolnearDoc, test: Any) -> Score:
     score = Score(predicted=len(claims), gold=len(doc.attributions))
-    free = list(claims)
-    for att in doc.attributions:
-        hit = next((c for c in free if test(c, att)), None)
-        if hit is not None:
-            free.remove(hit)
-            score.matched += 1
+    score.matched = len(pairs(doc.attributions, claims, test))
     return score
 
 
