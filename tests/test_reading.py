@@ -545,6 +545,16 @@ def test_a_clause_that_asks_is_no_target() -> None:
     assert read("Mayor Ana Ortiz recommended where the stadium should go.") == []
 
 
+def test_a_wh_word_is_no_target() -> None:
+    # "what" stands for words elsewhere (here a free relative's own clause); read as the
+    # target it gave "Jane Park support what".
+    assert read("The Harbor Union endorsed what Jane Park proposed.") == []
+    # Counterexample: a noun with a relative clause is a target.
+    assert triples("Acme Corp rejected the offer that the union described as fair.") == {
+        ("Acme Corp", "oppose", "the offer")
+    }
+
+
 def test_an_opposing_verb_over_a_stance_verb_that_does_not_compose() -> None:
     # "condemn" says nothing of what "not condemn" means: the refusal is of the clause.
     assert triples("Mayor Ana Ortiz declined to condemn the stadium bill.") == {

@@ -595,6 +595,8 @@ class _Reader:
             return []
         if target.text.strip().casefold() in self.lex.relative_pronouns | self.lex.group_pronouns:
             return []
+        if target[0].tag_ in self.lex.question_tags:
+            return []  # "what he dismissed as ...", "how much to praise": named elsewhere
         if len(target) == 1 and target[0].pos_ in _VERBAL:
             return []  # "ready to sign": sign what, the sentence does not say
         conditions = conditions_of(trigger, self.resolver, self.lex, _clause_of(target))
