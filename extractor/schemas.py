@@ -104,6 +104,13 @@ class Claim(_Record):
         description="direct (quoted), indirect (paraphrased) or mixed."
     )
     evidence: list[Evidence] = Field(min_length=1, description="Where the article says so.")
+    claimant_mention: Evidence | None = Field(
+        default=None,
+        description="The words of the claim's sentence that name or refer to the claimant, as "
+        "written ('he', 'the agency', 'Putin'), when the parse found them; the claimant is "
+        "who they refer to. None for claims a model answered, and in runs made before it "
+        "was added.",
+    )
 
 
 class ArticleInfo(_Record):

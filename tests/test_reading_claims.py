@@ -100,7 +100,46 @@ def test_according_to_gives_the_source_the_clause() -> None:
     (c,) = claims("According to Acme Corp, the merger will close in the third quarter.")
     assert (c.claimant.name, c.cue) == ("Acme Corp", "According to")
     assert c.content == "the merger will close in the third quarter"
-    assert claims("According to the schedule, the merger will close in May.") == []
+    (c,) = claims("According to federal records, the agency spent $2 million on the tram.")
+    assert (c.claimant.name, c.claimant.kind) == ("federal records", "other")
+    assert c.content == "the agency spent $2 million on the tram"
+    # Counterexample: a bare singular noun says how, not who ("according to plan").
+    assert claims("According to plan, the merger will close in May.") == []
+
+
+def test_a_cue_verb_reports_its_direct_object_unless_it_addresses_it() -> None:
+    (c,) = claims("Acme Corp announced plans to close its plant in Dayton.")
+    assert (c.claimant.name, c.content) == ("Acme Corp", "plans to close its plant in Dayton")
+    (c,) = claims("Coach Reyes questioned the need for a second goalkeeper.")
+    assert c.content == "the need for a second goalkeeper"
+    # Counterexamples: the object of "told" is whom the words are for; a named object is
+    # an actor, not what is reported.
+    assert claims("Coach Reyes told the crowd at the team's home stadium.") == []
+    assert claims("Acme Corp announced Bob Stone as its new chief executive.") == []
+
+
+def test_a_source_described_through_a_relative_pronoun_or_a_quantity() -> None:
+    (c,) = claims("Fans who said the stadium was too small stayed home.")
+    assert (c.claimant.name, c.content) == ("Fans", "the stadium was too small")
+    (c,) = claims("Several of the latest surveys show that the tram is popular.")
+    assert (c.claimant.name, c.content) == ("Several of the latest surveys", "the tram is popular")
+    # Counterexample: a pronoun with nothing named before it is nobody.
+    assert claims("Several said that the tram is popular.") == []
+
+
+def test_a_quotation_left_open_goes_on_after_its_sentence() -> None:
+    text = 'Coach Reyes said: "We will win the title this year. Nobody can stop us."'
+    (c,) = claims(text)
+    assert c.content.startswith("We will win the title")
+    # Counterexample: no mark at all is no quotation.
+    assert claims("Coach Reyes smiled. We will win the title this year.") == []
+
+
+def test_a_cue_verb_of_intention_or_belief_reports_its_complement() -> None:
+    (c,) = claims("Acme Corp hopes to open a second plant in Dayton next year.")
+    assert (c.claimant.name, c.cue) == ("Acme Corp", "hopes")
+    assert c.content == "to open a second plant in Dayton next year"
+    assert claims("Acme Corp did not plan to open a second plant in Dayton.") == []  # negated
 
 
 def _claim(who: str, start: int, end: int, text: str) -> Claim:
@@ -137,3 +176,15 @@ def test_a_stance_read_through_a_listed_word_is_an_attribution_too() -> None:
     read = read_article("Jane Park said the Harbor Union endorsed the new stadium plan.")
     assert [(c.claimant.name, c.cue) for c in read.claims] == [("Jane Park", "said")]
     assert read_article("Coach Lena Vogt loathes early mornings.").claims == []
+
+
+def test_a_claim_keeps_the_words_that_name_its_claimant() -> None:
+    text = "Mayor Ana Ortiz met reporters on Monday. She said the tram line would open in May."
+    (c,) = claims(text)
+    assert c.claimant.name == "Ana Ortiz"
+    assert c.claimant_mention is not None and c.claimant_mention.quote == "She"
+    assert text[c.claimant_mention.start : c.claimant_mention.end] == "She"
+    (c,) = claims("Fans who said the stadium was too small stayed home.")
+    assert c.claimant_mention is not None and c.claimant_mention.quote == "who"
+    (c,) = claims("According to federal records, the agency spent $2 million on the tram.")
+    assert c.claimant_mention is not None and c.claimant_mention.quote == "federal records"

@@ -121,10 +121,11 @@ class Choices:
         if cue is None and not quoted:
             return None
         speaker = self.resolver.speaker(sent) or holder
-        content = reported(cue, sent) if cue is not None and cue.pos_ == "VERB" else None
+        content = reported(cue, sent, self.lex) if cue is not None and cue.pos_ == "VERB" else None
         content = content or quotation(sent) or sent
         who = actor_of(speaker, self.doc.text)
-        return as_claim(who, content, cue.text if cue is not None else None, sent)
+        cue_word = cue.text if cue is not None else None
+        return as_claim(who, content, cue_word, sent, speaker.span)
 
     # -- reading ---------------------------------------------------------------------
 

@@ -6,14 +6,18 @@ A claim is a cue verb of the lexicon (`cue_verbs`: say, tell, argue ...), its so
 of, `subject_of`; resolved to a named actor by the `Resolver`: the entity, a pronoun's last
 mention, the speaker of a quotation; the actor a possessive or compound names, "Putin's
 comments", "his statement"; else a source the article describes, "the Republican
-lawmaker", "officials", as written, kind "other"), and the words it reports:
+lawmaker", "officials", "voters who said", "several of the polls", as written, kind
+"other"), and the words it reports:
 
 - its clausal complement (`ccomp`) without its complementizer, wherever it stands: "X
   said (that) [the plan is dead]", "[The plan is dead], X said"; else its infinitive
   complement ("promised [to build a stadium]");
 - else the quotation in its sentence ("X said: “...”", a quotation the parser leaves
-  outside the verb's subtree);
-- "according to X" (the lexicon's `source_preps`) gives X the clause it is attached to;
+  outside the verb's subtree, or opened in it and left open: it goes on after it);
+- else its direct object, unless the verb addresses it (`address_cues`: "told the
+  crowd") or it names an actor: "announced plans to close the plant";
+- "according to X" (the lexicon's `source_preps`) gives X the clause it is attached to,
+  X a named actor or a described one ("according to federal records");
 - a cue noun (`cue_nouns`: claim, warning, statement ...) gives its owner its "that"
   clause: "X's claim that ...", "her warning that ...".
 
@@ -38,12 +42,13 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor.grounding.actors import canonical_name
 from extractor.grounding.records import attribution_of
-from extractor.reading.actors import Holder, Resolver, subject_of
+from extractor.reading.actors import Holder, Resolver, entity_at, subject_of
 from extractor.reading.lexicon import Lexicon
 from extractor.reading.records import actor_of, evidence_of
 from extractor.reading.stances import ReadStance
 from extractor.schemas import Actor, Claim
 
+_QUANTITIES = ("PRON", "DET", "NUM", "ADJ")  # "all", "several", "one", "many" of ...
 _EDGE = "\"'“”‘’«»,.:;!?()[]- \n"
 
 
@@ -79,7 +84,7 @@ def _claim_at(
         return None
     if any(c.dep_ == "neg" for c in tok.children):
         return None
-    content = reported(tok, sent)
+    content = reported(tok, sent, lexicon)
     if content is None:
         return None
     subjects = [c for c in tok.children if c.dep_ == "nsubj"]
@@ -88,13 +93,14 @@ def _claim_at(
     for subject in subjects:  # a misparse may give the verb two
         holders = resolver.resolve_all(subject) or _owner(subject, resolver)
         if holders:
-            return as_claim(actor_of(holders[0], text), content, tok.text, sent)
+            who = actor_of(holders[0], text)
+            return as_claim(who, content, tok.text, sent, mention(subject, sent))
     if not subjects and (owners := _owner(tok, resolver)):  # "her warning that ..."
-        return as_claim(actor_of(owners[0], text), content, tok.text, sent)
+        return as_claim(actor_of(owners[0], text), content, tok.text, sent, owners[0].span)
     for subject in subjects:
-        described = _described(subject, text)
+        described = _described(subject, resolver, text)
         if described is not None:
-            return as_claim(described, content, tok.text, sent)
+            return as_claim(described, content, tok.text, sent, mention(subject, sent))
     return None
 
 
@@ -106,7 +112,8 @@ def _noun_claim(noun: Token, sent: Span, resolver: Resolver, text: str) -> Claim
         if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in c.children):
             content = _clause(c, sent.doc)
             if owners and content is not None:
-                return as_claim(actor_of(owners[0], text), content, noun.text, sent)
+                who = actor_of(owners[0], text)
+                return as_claim(who, content, noun.text, sent, owners[0].span)
     return None
 
 
@@ -121,11 +128,22 @@ def _owner(subject: Token, resolver: Resolver) -> list[Holder]:
     return []
 
 
-def _described(subject: Token, text: str) -> Actor | None:
+def _described(subject: Token, resolver: Resolver, text: str) -> Actor | None:
     """A source the article describes without a name ("the Republican lawmaker told Fox
-    News", "officials said"): the noun with its determiner and modifiers, as written."""
+    News", "officials said", "according to federal records"): the noun with its
+    determiner and modifiers, as written. A relative pronoun describes its antecedent
+    ("voters who said ..."); a quantity describes its "of" phrase with it ("several of the
+    latest polls show ...", "all of my friends say ...")."""
+    if subject.lower_ in resolver.lex.relative_pronouns and subject.head.dep_ == "relcl":
+        antecedent = subject.head.head
+        return _described(antecedent, resolver, text) if antecedent is not subject else None
     if subject.pos_ != "NOUN":
-        return None
+        part = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        whole = next((o for o in part.children if o.dep_ == "pobj"), None) if part else None
+        if whole is None or whole.pos_ != "NOUN" or subject.pos_ not in _QUANTITIES:
+            return None
+        name = subject.doc[subject.left_edge.i : whole.i + 1].text
+        return Actor(name=name, canonical=canonical_name(name, text), kind="other")
     start = min([subject.i, *(c.left_edge.i for c in subject.lefts)])
     name = subject.doc[start : subject.i + 1].text
     return Actor(name=name, canonical=canonical_name(name, text), kind="other")
@@ -134,20 +152,31 @@ def _described(subject: Token, text: str) -> Actor | None:
 def _according_to(prep: Token, sent: Span, resolver: Resolver, text: str) -> Claim | None:
     """ "According to X, ...": X says the clause the phrase is attached to, minus it."""
     source = next((c for c in prep.subtree if c.dep_ == "pobj"), None)
-    holder = resolver.resolve(source) if source is not None else None
+    if source is None:
+        return None
+    holder = resolver.resolve(source)
+    if holder is not None:
+        who: Actor | None = actor_of(holder, text)
+    elif source.tag_ == "NNS" or any(c.dep_ in ("det", "amod", "poss") for c in source.children):
+        who = _described(source, resolver, text)  # "according to federal records"
+    else:
+        who = None  # "according to plan": a bare singular noun is a manner, not a source
     clause = prep.head
-    if holder is None or clause.pos_ not in ("VERB", "AUX"):
+    if who is None or clause.pos_ not in ("VERB", "AUX"):
         return None
     words = [t for t in clause.subtree if not (prep.left_edge.i <= t.i <= prep.right_edge.i)]
     content = _trimmed(sent.doc, words[0].i, words[-1].i + 1) if words else None
     if content is None:
         return None
     cue = sent.doc[prep.i : prep.i + 2].text  # "according to"
-    return as_claim(actor_of(holder, text), content, cue, sent)
+    return as_claim(who, content, cue, sent, mention(source, sent))
 
 
-def reported(verb: Token, sent: Span) -> Span | None:
-    """What `verb` reports: its clausal complement, else its sentence's quotation."""
+def reported(verb: Token, sent: Span, lexicon: Lexicon) -> Span | None:
+    """What `verb` reports: its clausal complement, else its sentence's quotation, else its
+    direct object ("announced plans to close the plant", "questioned the need for it"),
+    unless the verb's object is whom it addresses (`address_cues`: "told the crowd") or
+    names an actor ("praised the Acme Corporation")."""
     for c in verb.children:
         if c.dep_ == "ccomp":
             if sent.doc[c.left_edge.i].pos_ == "AUX":
@@ -159,6 +188,11 @@ def reported(verb: Token, sent: Span) -> Span | None:
     quoted = quotation(sent)
     if quoted is not None and not (quoted.start <= verb.i < quoted.end):
         return quoted
+    if verb.lemma_.casefold() in lexicon.address_cues:
+        return None
+    for c in verb.children:
+        if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.ent_type_ == "" and c.i > verb.i:
+            return _trimmed(sent.doc, c.left_edge.i, c.right_edge.i + 1)
     return None
 
 
@@ -171,8 +205,11 @@ def _clause(head: Token, doc: Doc) -> Span | None:
 
 
 def quotation(sent: Span) -> Span | None:
-    """The longest stretch of `sent` between two quotation marks, if any."""
+    """The longest stretch of `sent` between two quotation marks, or from an opening mark
+    left open to the sentence's end (a quotation that goes on in the next sentences)."""
     marks = [t.i for t in sent if t.is_quote]
+    if len(marks) % 2:
+        marks.append(sent.end)
     best: Span | None = None
     for a, b in zip(marks[::2], marks[1::2], strict=False):
         span = _trimmed(sent.doc, a + 1, b)
@@ -206,16 +243,34 @@ def _inside_quotes(sent: Span) -> bool:
     return bool(words) and words[0].is_quote
 
 
-def as_claim(who: Actor, content: Span, cue: str | None, sent: Span) -> Claim:
-    """`who` says `content` (a span of `sent`), by `cue`; the sentence is the evidence."""
+def as_claim(
+    who: Actor, content: Span, cue: str | None, sent: Span, named: Span | None = None
+) -> Claim:
+    """`who` says `content` (a span of `sent`), by `cue`; the sentence is the evidence, and
+    `named` the words that name or refer to `who` there (kept only inside `sent`)."""
     passage = sent.text.strip()
+    inside = named is not None and sent.start <= named.start and named.end <= sent.end
     return Claim(
         claimant=who,
         content=content.text.strip(),
         cue=cue,
         attribution=attribution_of(passage),
         evidence=[evidence_of(sent)],
+        claimant_mention=evidence_of(named) if inside and named is not None else None,
     )
+
+
+def mention(tok: Token | None, sent: Span) -> Span | None:
+    """The words of `sent` that `tok` heads as a source: the entity it is part of, else
+    the token with its determiner and modifiers ("he", "who", "the agency", "Her
+    campaign"); None when `tok` lies outside `sent`."""
+    if tok is None or not (sent.start <= tok.i < sent.end):
+        return None
+    named = entity_at(tok)
+    if named is not None:
+        return named
+    start = min([tok.i, *(c.left_edge.i for c in tok.lefts)])
+    return tok.doc[max(start, sent.start) : tok.i + 1]
 
 
 def stance_claims(stances: list[ReadStance], claims: list[Claim], text: str) -> list[Claim]:
@@ -232,5 +287,8 @@ def stance_claims(stances: list[ReadStance], claims: list[Claim], text: str) -> 
         if (start, who.canonical) in seen:
             continue
         seen.add((start, who.canonical))
-        out.append(as_claim(who, read.target, read.trigger.text, read.sentence))
+        span, sent = read.actor.span, read.sentence
+        inside = sent.start <= span.start and span.end <= sent.end
+        named = span if inside else mention(subject_of(read.trigger), sent)
+        out.append(as_claim(who, read.target, read.trigger.text, read.sentence, named))
     return out

@@ -102,6 +102,7 @@ class Lexicon:
     question_tags: frozenset[str]
     question_marks: frozenset[str]  # "asked whether ...": the clause is a question
     cue_verbs: frozenset[str]
+    address_cues: frozenset[str]  # "told the crowd": a cue verb whose object is addressed
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     cue_nouns: frozenset[str]  # "claim", "warning": nouns whose "that" clause is a claim
     reversing_verbs: frozenset[str]
@@ -212,6 +213,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         question_tags=frozenset(d.get("question_tags", [])),
         question_marks=frozenset(d.get("question_marks", [])),
         cue_verbs=_words(d.get("cue_verbs", [])),
+        address_cues=_words(d.get("address_cues", [])),
         source_preps=_words(d.get("source_preps", [])),
         cue_nouns=_words(d.get("cue_nouns", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),
