@@ -248,6 +248,7 @@ class Row:
     run: Run
     gold: Evaluation
     polnear: Score | None
+    polnear_by_name: Score | None
     chars: int
 
     def cells(self) -> list[str]:
@@ -268,7 +269,9 @@ class Row:
             f"{_rate(t.claims.precision, t.claims.predicted)} / "
             f"{_rate(t.claims.recall, t.claims.gold)} "
             f"({t.claims.matched}/{t.claims.predicted}/{t.claims.gold})",
-            _prf(self.polnear) if self.polnear else "n/a",
+            f"{_prf(self.polnear)}; {self.polnear_by_name.f1:.2f}"
+            if self.polnear and self.polnear_by_name
+            else "n/a",
             f"{_rate(exact / len(evidence) if evidence else 0, len(evidence))} ({len(evidence)})",
             str(sum(u.requests for u in usage)),
             f"{sum(u.prompt_tokens for u in usage):,} + "
@@ -284,7 +287,7 @@ HEAD = [
     "stances P / R / F1 (m/x/g)",
     "conditions R (m/g); of matched stances",
     "claims P / R (m/x/g)",
-    "PolNeAR source+content P / R / F1 (m/x/g)",
+    "PolNeAR source+content P / R / F1 (m/x/g); F1 by name only",
     "evidence exact",
     "requests",
     "tokens prompt + completion",
@@ -313,10 +316,13 @@ def _prf(s: Score) -> str:
 def score(run: Run, pairs: list[tuple[Article, GoldArticle]], polnear: Path) -> Row:
     texts = {a.sha256: a.text for a, _ in pairs}
     gold = evaluate(run.results, [g for _, g in pairs], lambda r, g: texts.get(r.article.sha256))
+    pn: Score | None
+    by_name: Score | None
     try:
-        pn = evaluate_polnear(run.results, polnear).total("attributions")
+        found = evaluate_polnear(run.results, polnear)
+        pn, by_name = found.total("attributions"), found.total("by_name")
     except ConfigError:  # no PolNeAR article in this set
-        pn = None
+        pn = by_name = None
     (ARTIFACTS / f"{run.system}.jsonl").write_text(
         "".join(r.model_dump_json() + "\n" for r in run.results), "utf-8"
     )
@@ -325,6 +331,7 @@ def score(run: Run, pairs: list[tuple[Article, GoldArticle]], polnear: Path) -> 
             {
                 "gold": gold.as_dict(),
                 "polnear": pn and pn.as_dict(),
+                "polnear_by_name": by_name and by_name.as_dict(),
                 "seconds": run.seconds,
                 "cached": run.cached,
                 "dropped": run.dropped,
@@ -334,7 +341,7 @@ def score(run: Run, pairs: list[tuple[Article, GoldArticle]], polnear: Path) -> 
         ),
         "utf-8",
     )
-    return Row(run, gold, pn, sum(len(a.text) for a, _ in pairs))
+    return Row(run, gold, pn, by_name, sum(len(a.text) for a, _ in pairs))
 
 
 def per_article(rows: list[Row], pairs: list[tuple[Article, GoldArticle]]) -> str:

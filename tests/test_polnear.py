@@ -87,7 +87,23 @@ def test_claims_match_attributions_by_content_and_source() -> None:
         "matched": 2, "predicted": 4, "gold": 4, "precision": 0.5, "recall": 0.5, "f1": 0.5
     }  # fmt: skip
     assert art.content_only.matched == 4
+    assert art.by_name.matched == 2
     assert art.no_source == 1 and art.annotator == "aaaa"
+
+
+def test_a_claim_s_mention_of_its_claimant_matches_a_pronoun_source() -> None:
+    run = _run()
+    told = run.claims[1]
+    at = TEXT.index("she told")
+    told.claimant_mention = Evidence(quote="she", start=at, end=at + 3, match="exact")
+    (art,) = evaluate_polnear([run], CORPUS).articles
+    assert art.attributions.matched == 3  # the pronoun Source "she" is the claim's "she"
+    assert art.by_name.matched == 2  # the rule before mentions: names only
+    # Counterexample: a mention elsewhere in the sentence (the reporters) is not the source.
+    at = TEXT.index("reporters", at)
+    told.claimant_mention = Evidence(quote="reporters", start=at, end=at + 9, match="exact")
+    (art,) = evaluate_polnear([run], CORPUS).articles
+    assert art.attributions.matched == 2
 
 
 def test_run_without_polnear_text_is_an_error() -> None:

@@ -125,17 +125,24 @@ def _polnear_table(ev: PolnearEvaluation) -> Table:
         title="claims vs PolNeAR attributions: P / R / F1 (matched/claims/attributions)",
         title_justify="left",
     )
-    for col in ("article", "annotator", "source + content", "content only", "no source"):
+    cols = ("article", "annotator", "source + content", "source by name", "content only")
+    for col in (*cols, "no source"):
         table.add_column(col)
     for a in ev.articles:
         table.add_row(
-            a.name, a.annotator, _prf(a.attributions), _prf(a.content_only), str(a.no_source)
+            a.name,
+            a.annotator,
+            _prf(a.attributions),
+            _prf(a.by_name),
+            _prf(a.content_only),
+            str(a.no_source),
         )
     table.add_section()
     table.add_row(
         "total",
         "",
         _prf(ev.total("attributions")),
+        _prf(ev.total("by_name")),
         _prf(ev.total("content_only")),
         str(sum(a.no_source for a in ev.articles)),
     )

@@ -12,8 +12,11 @@ SHA-256. Rules:
 - A claim matches an attribution when one of its evidence spans overlaps the Content
   span (any fragment) and its claimant matches the Source: an occurrence of the
   claimant's name in the text overlaps the Source span, or the words of the name or the
-  canonical form (minus "the", "a", "an") are a subset or superset of the Source's words.
-  A pronoun Source ("he", "she said") never matches a name: there is no coreference.
+  canonical form (minus "the", "a", "an") are a subset or superset of the Source's words,
+  or the words the claim names its claimant with (`claimant_mention`: "he", "who", "the
+  agency", as the reader found them in the sentence) overlap the Source span. Without
+  that mention a pronoun Source ("he", "she said") never matches a name. `by_name` is
+  the rule before 2026-12-08, names only, kept so that earlier figures compare.
 - One-to-one, as many pairs as can be made (`matching.pairs`; until 2026-12-08 greedy:
   attributions in text order, each took the first free claim).
   Precision = matched claims / claims, recall = matched attributions / attributions.
@@ -56,6 +59,7 @@ class PolnearScore:
     annotator: str
     attributions: Score
     content_only: Score
+    by_name: Score
     no_source: int
 
     def as_dict(self) -> dict[str, Any]:
@@ -65,6 +69,7 @@ class PolnearScore:
             "annotator": self.annotator,
             "attributions": self.attributions.as_dict(),
             "content_only": self.content_only.as_dict(),
+            "by_name": self.by_name.as_dict(),
             "no_source": self.no_source,
         }
 
@@ -85,6 +90,7 @@ class PolnearEvaluation:
             "total": {
                 "attributions": self.total("attributions").as_dict(),
                 "content_only": self.total("content_only").as_dict(),
+                "by_name": self.total("by_name").as_dict(),
                 "no_source": sum(a.no_source for a in self.articles),
             },
             "articles": [a.as_dict() for a in self.articles],
@@ -151,11 +157,26 @@ def evaluate_polnear(
 def score_doc(result: ArticleResult, doc: PolnearDoc) -> PolnearScore:
     full = _match(result.claims, doc, lambda c, a: claim_matches(c, a, doc.text))
     spans = _match(result.claims, doc, lambda c, a: content_overlaps(c, a))
-    return PolnearScore(result.article.id, doc.name, doc.annotator, full, spans, doc.no_source)
+    names = _match(
+        result.claims,
+        doc,
+        lambda c, a: content_overlaps(c, a) and source_matches(c.claimant, a, doc.text),
+    )
+    return PolnearScore(
+        result.article.id, doc.name, doc.annotator, full, spans, names, doc.no_source
+    )
 
 
 def claim_matches(claim: Claim, att: Attribution, text: str) -> bool:
-    return content_overlaps(claim, att) and source_matches(claim.claimant, att, text)
+    return content_overlaps(claim, att) and (
+        source_matches(claim.claimant, att, text) or mention_matches(claim, att)
+    )
+
+
+def mention_matches(claim: Claim, att: Attribution) -> bool:
+    """The claim's mention of its claimant overlaps the Source span."""
+    m = claim.claimant_mention
+    return m is not None and any(_overlap((m.start, m.end), frag) for frag in att.source)
 
 
 def content_overlaps(claim: Claim, att: Attribution) -> bool:
