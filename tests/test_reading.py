@@ -694,3 +694,19 @@ def test_a_name_in_apposition_to_the_target_stays_in_it() -> None:
     assert triples("Greenpeace criticized the dam, a project of the state.") == {
         ("Greenpeace", "oppose", "the dam")
     }
+
+
+def test_a_definite_description_of_a_role_is_the_one_named_actor_who_holds_it() -> None:
+    text = (
+        "Acme Corp chief executive Jane Park met the union on Monday. "
+        "Senator Mary Diaz criticized the chief executive on Tuesday."
+    )
+    assert ("Mary Diaz", "oppose", "Jane Park") in triples(text)
+    text = "Lena Vogt, the team's head coach, spoke. The head coach rejected the trade."
+    assert triples(text) == {("Lena Vogt", "oppose", "the trade")}
+    # Counterexamples: two named holders of the role; a role with its own "of" phrase; an
+    # indefinite description.
+    two = "Home coach Lena Vogt and visiting coach Tom Reed met. The coach rejected the trade."
+    assert read(two) == []
+    assert read("Coach Lena Vogt spoke. The coach of the Hawks rejected the trade.") == []
+    assert read("Coach Lena Vogt spoke. A coach rejected the trade.") == []

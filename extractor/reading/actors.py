@@ -5,8 +5,10 @@ agent; for a verb without a subject of its own, the subject or object it inherit
 `conj`, `xcomp`, an infinitival adverbial clause or a relative clause). `resolve` follows
 that token to an entity of the pipeline's NER (PERSON, ORG, GPE, NORP): the entity itself,
 one in its compound, possessive or apposition, a relative pronoun's antecedent, a
-third-person pronoun's last mention, or a first-person pronoun's speaker (the subject of a
-cue verb such as "said" in the sentence or next to a quotation); a name the NER tagged
+third-person pronoun's last mention, a first-person pronoun's speaker (the subject of a
+cue verb such as "said" in the sentence or next to a quotation), or a definite
+description of a role the article gave one named actor ("the Republican nominee",
+`role_holder`); a name the NER tagged
 only in part is completed from the parse. `resolve_all` adds the names coordinated or
 listed with it.
 """
@@ -112,6 +114,7 @@ class Resolver:
     def __init__(self, doc: Doc, lexicon: Lexicon) -> None:
         self.doc = doc
         self.lex = lexicon
+        self._role_pairs: list[tuple[Token, Span]] | None = None
 
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
@@ -150,7 +153,57 @@ class Resolver:
             for c in tok.children:
                 if c.dep_ == "appos" and (span := entity_at(c)) is not None:
                     return Holder(span, KINDS[span.label_])
+        role = self.role_holder(tok)
+        if role is not None:
+            return Holder(role, KINDS[role.label_])
         return None
+
+    def role_holder(self, tok: Token) -> Span | None:
+        """The named actor a definite description stands for by its role: "the Republican
+        nominee" after "Republican presidential nominee Donald Trump" or "Donald Trump, the
+        Republican nominee". The description's head noun must be the role's head word (a
+        compound or an apposition of the name), its modifiers words of that role, and one
+        named actor only must hold such a role earlier in the article; a role with an "of"
+        phrase ("the president of the bank") names its own office, and an indefinite one
+        ("a nominee") no one."""
+        if tok.pos_ != "NOUN" or tok.ent_type_ or any(c.dep_ == "prep" for c in tok.children):
+            return None
+        if not any(
+            (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss"
+            for c in tok.children
+        ):
+            return None
+        mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")}
+        lemma = tok.lemma_.casefold()
+        holders: dict[str, Span] = {}
+        for role, ent in self._roles():
+            if ent.end > tok.i or role.lemma_.casefold() != lemma:
+                continue
+            words = {t.lower_ for t in role.subtree if not (ent.start <= t.i < ent.end)}
+            if mods <= words:
+                holders[ent.root.lower_] = ent
+        return next(iter(holders.values())) if len(holders) == 1 else None
+
+    def _roles(self) -> list[tuple[Token, Span]]:
+        """(role head word, named actor) pairs of the article: "nominee Donald Trump",
+        "Donald Trump, the nominee", "the nominee, Donald Trump"."""
+        if self._role_pairs is None:
+            pairs: list[tuple[Token, Span]] = []
+            for ent in self.doc.ents:
+                if ent.label_ not in KINDS:
+                    continue
+                root = ent.root
+                pairs += [
+                    (c, ent)
+                    for c in root.children
+                    if c.dep_ in ("compound", "appos")
+                    and c.pos_ in ("NOUN", "PROPN")
+                    and not (ent.start <= c.i < ent.end)
+                ]
+                if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                    pairs.append((root.head, ent))
+            self._role_pairs = pairs
+        return self._role_pairs
 
     def _described_name(self, tok: Token) -> Span | None:
         """ "The Harbor Fund, the super PAC backing Lee": a description with a determiner

@@ -525,6 +525,9 @@ class _Reader:
         earlier = self._antecedent(span, head)
         if earlier is not None:
             return earlier
+        role = self.resolver.role_holder(head)
+        if role is not None and span.end - span.start <= len(list(head.lefts)) + 1:
+            return role  # "criticized the Republican nominee": the person who holds the role
         # A parser often hangs "for ..." on the verb instead of the noun: "agreed with the
         # proposal for a ceasefire". A prepositional phrase right after the target, of the
         # same verb, completes it.
