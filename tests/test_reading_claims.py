@@ -188,3 +188,11 @@ def test_a_claim_keeps_the_words_that_name_its_claimant() -> None:
     assert c.claimant_mention is not None and c.claimant_mention.quote == "who"
     (c,) = claims("According to federal records, the agency spent $2 million on the tram.")
     assert c.claimant_mention is not None and c.claimant_mention.quote == "federal records"
+
+
+def test_a_plural_possessive_is_no_quotation_mark() -> None:
+    # Two possessives made a "quotation" of the words between them: "union and the owners".
+    assert claims("Coach Reyes joked about the players’ union and the owners’ lawyers.") == []
+    # Counterexample: single marks around words are a quotation.
+    (c,) = claims("Coach Reyes joked about ‘a bold step for the club’ on Monday.")
+    assert c.content == "a bold step for the club"

@@ -373,7 +373,21 @@ def _listed_with(heads: list[Token], label: str) -> list[Token]:
 
 
 def _quoted(sent: Span) -> bool:
-    return any(t.is_quote for t in sent)
+    return any(is_mark(t) for t in sent)
+
+
+def is_mark(tok: Token) -> bool:
+    """A quotation mark, not an apostrophe: a single mark right after a word ending in
+    "s" is the plural's possessive ("the players’ union"), whatever its glyph."""
+    if not tok.is_quote:
+        return False
+    before = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return not (
+        tok.text in ("’", "'")
+        and before is not None
+        and not before.whitespace_
+        and before.lower_.endswith("s")
+    )
 
 
 def _neighbour(sent: Span, step: int) -> Span | None:

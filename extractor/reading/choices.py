@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from extractor.reading.actors import KINDS, Holder, Resolver, entity_at
+from extractor.reading.actors import KINDS, Holder, Resolver, entity_at, is_mark
 from extractor.reading.claims import as_claim, quotation, reported
 from extractor.reading.conditions import conditions_of
 from extractor.reading.lexicon import Lexicon, Side
@@ -117,7 +117,7 @@ class Choices:
         names one, whoever the model chose): None when it reports no speech."""
         sent = cued.sent
         cue = next((t for t in sent if self._is_cue(t)), None)
-        quoted = any(t.is_quote for t in sent)
+        quoted = any(is_mark(t) for t in sent)
         if cue is None and not quoted:
             return None
         speaker = self.resolver.speaker(sent) or holder
@@ -141,7 +141,7 @@ class Choices:
         lex = self.lex
         for t in sent:
             lemma = t.lemma_.casefold()
-            if t.is_quote or self._is_cue(t) or lemma in lex.source_preps:
+            if is_mark(t) or self._is_cue(t) or lemma in lex.source_preps:
                 return True
             if t.pos_ == "VERB" and lemma in lex.verbs:
                 return True

@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor.grounding.actors import canonical_name
 from extractor.grounding.records import attribution_of
-from extractor.reading.actors import Holder, Resolver, entity_at, subject_of
+from extractor.reading.actors import Holder, Resolver, entity_at, is_mark, subject_of
 from extractor.reading.lexicon import Lexicon
 from extractor.reading.records import actor_of, evidence_of
 from extractor.reading.stances import ReadStance
@@ -176,7 +176,7 @@ def reported(verb: Token, sent: Span, lexicon: Lexicon) -> Span | None:
     """What `verb` reports: its clausal complement, else its sentence's quotation, else its
     direct object ("announced plans to close the plant", "questioned the need for it"),
     unless the verb's object is whom it addresses (`address_cues`: "told the crowd") or
-    names an actor ("praised the Acme Corporation")."""
+    names an actor ("announced Bob Stone as its chief")."""
     for c in verb.children:
         if c.dep_ == "ccomp":
             if sent.doc[c.left_edge.i].pos_ == "AUX":
@@ -207,7 +207,7 @@ def _clause(head: Token, doc: Doc) -> Span | None:
 def quotation(sent: Span) -> Span | None:
     """The longest stretch of `sent` between two quotation marks, or from an opening mark
     left open to the sentence's end (a quotation that goes on in the next sentences)."""
-    marks = [t.i for t in sent if t.is_quote]
+    marks = [t.i for t in sent if is_mark(t)]
     if len(marks) % 2:
         marks.append(sent.end)
     best: Span | None = None
@@ -234,13 +234,13 @@ def _at_edge(tok: Token) -> bool:
 
 
 def _has_quote(sent: Span) -> bool:
-    return any(t.is_quote for t in sent)
+    return any(is_mark(t) for t in sent)
 
 
 def _inside_quotes(sent: Span) -> bool:
     """The sentence continues a quotation: it opens with a quotation mark."""
     words = [t for t in sent if not t.is_space]
-    return bool(words) and words[0].is_quote
+    return bool(words) and is_mark(words[0])
 
 
 def as_claim(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from extractor.reading.actors import Holder, Resolver, subject_of
+from extractor.reading.actors import Holder, Resolver, is_mark, subject_of
 from extractor.reading.conditions import ReadCondition, condition_mark, conditions_of
 from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
 from extractor.reading.spans import MAX_TOKENS, is_when, phrase
@@ -408,7 +408,7 @@ class _Reader:
             subj = subject_of(cue)
             holders = self.resolver.resolve_all(subj) if subj is not None else []
             return self._stance(holders, side, "statement", target, trigger, judged_by=cue)
-        if clause.dep_ == "ROOT" and any(t.is_quote for t in clause.sent):
+        if clause.dep_ == "ROOT" and any(is_mark(t) for t in clause.sent):
             found = self.resolver.speaker(clause.sent)
             return self._stance(
                 [found] if found else [], side, "statement", target, trigger, judged_by=clause
