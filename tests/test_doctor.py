@@ -61,7 +61,7 @@ def test_doctor_base_url_answers(capsys: pytest.CaptureFixture[str]) -> None:
     assert checks["model"] == f"info  model: m at {server.base_url} (mode json)"
     assert checks["strategy"] == (  # from the registry of strategies
         "info  strategy: article (the default for this model); "
-        "the choices: agenda, article, sentences"
+        "the choices: agenda, article, sentences, parse"
     )
     assert re.fullmatch(r"ok    answer: one token in \d+\.\d\d s \('OK'\)", checks["answer"])
 

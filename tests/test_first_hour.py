@@ -432,7 +432,7 @@ def test_version_and_python_m() -> None:
         (
             ["extract", "seeds/", "--strategy", "agnda"],
             "extractor extract: error: argument --strategy: invalid choice: 'agnda' (choose "
-            "from 'agenda', 'article', 'sentences'); did you mean 'agenda'?",
+            "from 'agenda', 'article', 'sentences', 'parse'); did you mean 'agenda'?",
         ),
         (
             ["batch", "prepare", "--dri", "x"],
@@ -603,7 +603,10 @@ def test_settings_file_in_the_default_place(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "body, needle",
     [
-        ('strategy = "agnda"\n', "strategy = 'agnda': choose one of agenda, article, sentences."),
+        (
+            'strategy = "agnda"\n',
+            "strategy = 'agnda': choose one of agenda, article, sentences, parse.",
+        ),
         ("concurrency = 'four'\n", "concurrency = 'four': give a whole number."),
         ("model = \n", "not valid TOML"),
     ],

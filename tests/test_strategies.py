@@ -29,7 +29,7 @@ from extractor.pipeline.articles import from_text
 from extractor.pipeline.prompts import Prompts, Templates, unfence
 from extractor.runtime.cache import Cache
 from extractor.strategies import drivers
-from extractor.strategies.parsed import Reading
+from extractor.strategies.parsed import DEFAULT_MIN_CONFIDENCE, Reading, with_parse
 from extractor.strategies.plan import (
     Question,
     Records,
@@ -304,3 +304,23 @@ def test_one_frozen_options_and_its_keywords_list_the_same_fields() -> None:
         Options().model = "x"  # type: ignore[misc]
     with pytest.raises(ConfigError, match=r"No option 'stratgy': did you mean 'strategy'\?"):
         Extractor(stratgy="agenda")  # type: ignore[call-arg]
+
+
+def test_the_parse_strategy_asks_nothing_and_keeps_what_the_parse_reads() -> None:
+    text = (
+        "Mayor Ana Ortiz endorsed the tram plan on Monday. "
+        "Coach Lena Vogt said the stadium deal was dead."
+    )
+    article = from_text(text, id="city")
+    # Nothing listens at this address: a single request would fail the article.
+    with Extractor(base_url="http://127.0.0.1:9/v1", model="fake", strategy="parse") as ex:
+        assert list(ex.questions(article)) == []
+        result = ex.run(article)
+    assert result.error is None and result.strategy == "parse"
+    assert result.usage.requests == 0
+    parsed, claims = with_parse(
+        Reading(parse=True, min_confidence=DEFAULT_MIN_CONFIDENCE), text, [], []
+    )
+    assert result.stances == parsed and result.claims == claims
+    assert [(s.actor.name, s.target) for s in result.stances] == [("Ana Ortiz", "the tram plan")]
+    assert [c.claimant.name for c in result.claims] == ["Ana Ortiz", "Lena Vogt"]

@@ -15,11 +15,12 @@ import difflib
 from extractor.errors import ConfigError
 from extractor.strategies.agenda import AgendaStrategy
 from extractor.strategies.article import ArticleStrategy
+from extractor.strategies.parse import ParseStrategy
 from extractor.strategies.plan import Strategy
 from extractor.strategies.sentences import SentencesStrategy
 
 REGISTRY: dict[str, Strategy] = {
-    s.name: s for s in (AgendaStrategy(), ArticleStrategy(), SentencesStrategy())
+    s.name: s for s in (AgendaStrategy(), ArticleStrategy(), SentencesStrategy(), ParseStrategy())
 }
 FOR_EMBEDDED = "agenda"
 FOR_REMOTE = "article"
