@@ -223,16 +223,16 @@ def score_article(result: ArticleResult, gold: GoldArticle, text: str | None) ->
         predicted=sum(len(s.conditions) for s in result.stances),
         gold=sum(len(g.conditions) for g in gold.stances),
     )
-    for i, j in pairs(gold.stances, result.stances, lambda s, g: stance_matches(s, g)):
+    for i, j in pairs(gold.stances, result.stances, stance_matches):
         g, hit = gold.stances[i], result.stances[j]
         out.stances.matched += 1
         out.matched_conditions.predicted += len(hit.conditions)
         out.matched_conditions.gold += len(g.conditions)
-        found = len(pairs(g.conditions, hit.conditions, lambda c, gc: condition_matches(c, gc)))
+        found = len(pairs(g.conditions, hit.conditions, condition_matches))
         out.conditions.matched += found
         out.matched_conditions.matched += found
     out.claims = Score(predicted=len(result.claims), gold=len(gold.claims))
-    out.claims.matched = len(pairs(gold.claims, result.claims, lambda c, g: claim_matches(c, g)))
+    out.claims.matched = len(pairs(gold.claims, result.claims, claim_matches))
     out.grounding = grounding(result, text)
     return out
 

@@ -249,15 +249,19 @@ def as_claim(
     """`who` says `content` (a span of `sent`), by `cue`; the sentence is the evidence, and
     `named` the words that name or refer to `who` there (kept only inside `sent`)."""
     passage = sent.text.strip()
-    inside = named is not None and sent.start <= named.start and named.end <= sent.end
+    kept = named if named is not None and _within(named, sent) else None
     return Claim(
         claimant=who,
         content=content.text.strip(),
         cue=cue,
         attribution=attribution_of(passage),
         evidence=[evidence_of(sent)],
-        claimant_mention=evidence_of(named) if inside and named is not None else None,
+        claimant_mention=evidence_of(kept) if kept is not None else None,
     )
+
+
+def _within(span: Span, sent: Span) -> bool:
+    return sent.start <= span.start and span.end <= sent.end
 
 
 def mention(tok: Token | None, sent: Span) -> Span | None:
@@ -288,7 +292,6 @@ def stance_claims(stances: list[ReadStance], claims: list[Claim], text: str) -> 
             continue
         seen.add((start, who.canonical))
         span, sent = read.actor.span, read.sentence
-        inside = sent.start <= span.start and span.end <= sent.end
-        named = span if inside else mention(subject_of(read.trigger), sent)
+        named = span if _within(span, sent) else mention(subject_of(read.trigger), sent)
         out.append(as_claim(who, read.target, read.trigger.text, read.sentence, named))
     return out

@@ -11,11 +11,9 @@ words) added no stance at the default threshold and cost claim precision
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from extractor.errors import ConfigError
 from extractor.grounding.records import Grounded
-from extractor.pipeline.prompts import Templates
+from extractor.strategies.agenda import AgendaStrategy
 from extractor.strategies.parsed import read_parse
 from extractor.strategies.plan import Settings, Steps, Strategy, finished
 
@@ -24,10 +22,10 @@ class ParseStrategy(Strategy):
     name = "parse"
     # No prompt is sent; the agenda's templates stand in for the prompt version and the
     # context budget the options check.
-    templates = Templates("agenda.system.j2", "agenda.user.j2", "examples/agenda.json")
+    templates = AgendaStrategy.templates
+    blank = AgendaStrategy.blank
     summary = "the parse alone: stances and claims read from each sentence's parse, no model"
     reads_parse = True
-    blank: ClassVar[dict[str, Any]] = {**Strategy.blank, "actors": [], "targets": []}
 
     def room(self, context_tokens: int, overhead: int, context_sentences: int) -> int:
         return context_tokens - overhead  # nothing is asked: any budget will do
