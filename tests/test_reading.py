@@ -710,3 +710,83 @@ def test_a_definite_description_of_a_role_is_the_one_named_actor_who_holds_it() 
     assert read(two) == []
     assert read("Coach Lena Vogt spoke. The coach of the Hawks rejected the trade.") == []
     assert read("Coach Lena Vogt spoke. A coach rejected the trade.") == []
+
+
+def test_what_someone_is_said_to_say_should_be_done_is_their_demand() -> None:
+    # Hand-written sentences (city hall, sports): a deontic modal in a reported clause or
+    # a quotation is a demand of who says it; the target is what is to be done.
+    (s,) = read("Senator Maria Gomez said the city should sell the team.")
+    assert (s.actor.span.text, s.position, s.target.text, s.act) == (
+        "Maria Gomez",
+        "support",
+        "sell the team",
+        "demand",
+    )
+    assert ("Maria Gomez", "oppose", "raise prices") in triples(
+        "Senator Maria Gomez said the club should not raise prices."
+    )
+    assert ("Maria Gomez", "support", "approve the stadium") in triples(
+        "Senator Maria Gomez believes the council needs to approve the stadium."
+    )
+    # A passive keeps whom it is about.
+    assert ("Maria Gomez", "support", "the owners must be held accountable") in triples(
+        "Senator Maria Gomez said the owners must be held accountable."
+    )
+    # Counterexamples: a past judgement, an inference, a condition, a demand nobody is
+    # said to make, and a demand after a contrast (a condition of the stance before it).
+    assert read("Senator Maria Gomez said the club should have known.") == []
+    assert read("Senator Maria Gomez said the referee must have seen it.") == []
+    assert read('"Should the talks fail, we will strike," Senator Maria Gomez said.') == []
+    assert read("The city should sell the team.") == []
+    assert triples("Senator Maria Gomez backed the deal but said the league must cut fees.") == {
+        ("Maria Gomez", "support", "the deal")
+    }
+    assert read("Senator Maria Gomez met the owners. However, she said the league must act.") == []
+
+
+def test_a_name_modifying_an_agent_noun_is_its_target() -> None:
+    # Hand-written: "a Lopez supporter" supports Lopez.
+    assert ("Tom Reed", "support", "Clinton") in triples("Tom Reed, a Clinton supporter, spoke.")
+    # Counterexample: a plain noun modifier is no target ("a football supporter").
+    assert read("Tom Reed, a football supporter, spoke.") == []
+
+
+def test_a_relative_clause_on_an_apposition_is_the_named_people() -> None:
+    # Hand-written: "X and her husband, Y, longtime advocates who backed Z".
+    found = triples(
+        "Senator Ana Ortiz and her husband, Tom Reed, longtime advocates who have backed "
+        "the tunnel plan, spoke on Sunday."
+    )
+    assert found == {
+        ("Ana Ortiz", "support", "the tunnel plan"),
+        ("Tom Reed", "support", "the tunnel plan"),
+    }
+    # Counterexample: an apposition of a thing names no one.
+    assert read("The tunnel plan, a measure that backs the new tax, failed.") == []
+
+
+def test_a_title_gives_a_pronoun_its_gender() -> None:
+    # Hand-written: "she" is not the last-named "Mr." but the "Mrs." before him.
+    assert triples("Mrs. Ortiz met Mr. Reed on Monday. She backed the tunnel plan.") == {
+        ("Ortiz", "support", "the tunnel plan")
+    }
+    assert triples("Mr. Reed met Mrs. Ortiz on Monday. He backed the tunnel plan.") == {
+        ("Reed", "support", "the tunnel plan")
+    }
+    # Counterexample: without titles, the subject named last still holds it.
+    assert triples("Ana Ortiz met Tom Reed on Monday. She backed the tunnel plan.") == {
+        ("Ana Ortiz", "support", "the tunnel plan")
+    }
+
+
+def test_criticism_verbs_without_a_sentiment_rating_are_listed() -> None:
+    # Hand-written: verbs VADER does not rate ("hammered", "upbraided", "railed against").
+    assert ("Tom Reed", "oppose", "the media") in triples(
+        "Tom Reed hammered the media for its coverage."
+    )
+    assert ("Tom Reed", "oppose", "the tunnel plan") in triples(
+        "Tom Reed railed against the tunnel plan."
+    )
+    # Counterexample: the parse does not tell a verb's senses apart; without a named actor
+    # as its subject ("the crew"), nothing is read.
+    assert read("The crew hammered the nails.") == []

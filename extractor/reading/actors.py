@@ -115,6 +115,7 @@ class Resolver:
         self.doc = doc
         self.lex = lexicon
         self._role_pairs: list[tuple[Token, Span]] | None = None
+        self._genders: dict[str, str] | None = None
 
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
@@ -128,6 +129,9 @@ class Resolver:
         low = tok.lower_
         if low in self.lex.relative_pronouns and tok.head.dep_ == "relcl":
             return self.resolve(tok.head.head, depth + 1)
+        if tok.dep_ == "appos" and tok.pos_ == "NOUN" and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "Ana Ortiz, a nurse who backed the plan": the name the description is of
+            return self.resolve(tok.head, depth + 1)
         if low in self.lex.speaker_pronouns:
             return self.speaker(tok.sent)
         if low in self.lex.person_pronouns:
@@ -219,6 +223,15 @@ class Resolver:
         that is the subject of what a cue verb reports is that verb's subject ("both
         candidates, Clinton and Trump, say they ...")."""
         low = tok.lower_
+        antecedent = tok.head.head
+        if (
+            low in self.lex.relative_pronouns
+            and tok.head.dep_ == "relcl"
+            and antecedent.dep_ == "appos"
+            and antecedent.head.pos_ in ("NOUN", "PROPN")
+        ):
+            # "Ana Ortiz and Tom Reed, longtime advocates who backed it": all the names
+            return self.resolve_all(antecedent.head)
         if low in self.lex.person_pronouns | self.lex.group_pronouns:
             said = self._reported_by(tok)
             if said:
@@ -324,15 +337,32 @@ class Resolver:
         sent_start = tok.sent.start
         window = max(0, sent_start - 3 * max(1, len(tok.sent)))
         best: Span | None = None
+        gender = self.lex.pronoun_genders.get(tok.lower_)
+        titled = self._titled()
         for ent in reversed(self.doc.ents):
             if ent.end > tok.i or ent.start < window or ent.label_ not in labels:
                 continue
+            if gender is not None and titled.get(ent[-1].lower_, gender) != gender:
+                continue  # "she" is not "Mr. Burr"
             if ent.root.dep_ in SUBJECTS:
                 best = ent
                 break
             if best is None:
                 best = ent
         return Holder(best, KINDS[best.label_]) if best is not None else None
+
+    def _titled(self) -> dict[str, str]:
+        """Surname -> gender, from the titles the article gives names ("Mrs. Clinton");
+        a surname titled both ways ("Mr. and Mrs. Obama") has none."""
+        if self._genders is None:
+            found: dict[str, set[str]] = {}
+            for ent in self.doc.ents:
+                before = self.doc[ent.start - 1] if ent.start > 0 else None
+                title = self.lex.title_genders.get(before.lower_) if before is not None else None
+                if ent.label_ == "PERSON" and title is not None:
+                    found.setdefault(ent[-1].lower_, set()).add(title)
+            self._genders = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+        return self._genders
 
     def speaker(self, sent: Span) -> Holder | None:
         """Who says `sent`: the named subject of a cue verb in it, else of a cue verb in the

@@ -135,7 +135,15 @@ def _clause(c: Token, resolver: Resolver, lexicon: Lexicon) -> ReadCondition | N
         span = phrase(c, keep_subject=True)
         span = c.doc[max(span.start, start) : span.end]
         return _read(span, kind, c, resolver)
-    # "..., but said Kyiv must withdraw": after a contrast, what must happen.
+    comp = contrast_demand(c, lexicon)
+    if comp is not None:
+        return _read(phrase(comp, keep_subject=True), "demand", comp, resolver)
+    return None
+
+
+def contrast_demand(c: Token, lexicon: Lexicon) -> Token | None:
+    """ "..., but said Kyiv must withdraw": after a contrast, the clause saying what must
+    happen, which is a condition of the stance before it."""
     # spaCy hangs the "but" on the first conjunct, before the second.
     contrast = [*c.children, *(t for t in c.head.children if t.dep_ == "cc" and t.i < c.i)]
     if c.dep_ == "conj" and any(
@@ -145,7 +153,7 @@ def _clause(c: Token, resolver: Resolver, lexicon: Lexicon) -> ReadCondition | N
             if any(
                 a.dep_ == "aux" and a.lower_ in lexicon.conditions.modals for a in comp.children
             ):
-                return _read(phrase(comp, keep_subject=True), "demand", comp, resolver)
+                return comp
     return None
 
 

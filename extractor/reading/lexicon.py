@@ -76,6 +76,15 @@ class Valence:
 
 
 @dataclass(frozen=True)
+class Deontic:
+    """Words that say what someone should do (see the lexicon's `_about`)."""
+
+    modals: frozenset[str] = frozenset()
+    verbs: frozenset[str] = frozenset()
+    epistemic_with: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Lexicon:
     language: str
     verbs: dict[str, VerbEntry]
@@ -106,6 +115,9 @@ class Lexicon:
     source_preps: frozenset[str]  # "according (to)": the prepositions that name a source
     cue_nouns: frozenset[str]  # "claim", "warning": nouns whose "that" clause is a claim
     reversing_verbs: frozenset[str]
+    deontic: Deontic
+    pronoun_genders: dict[str, str]  # "she": "f"
+    title_genders: dict[str, str]  # "mrs.": "f"
     valence: Valence
 
 
@@ -217,5 +229,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         source_preps=_words(d.get("source_preps", [])),
         cue_nouns=_words(d.get("cue_nouns", [])),
         reversing_verbs=_words(d.get("reversing_verbs", [])),
+        deontic=Deontic(**{k: _words(v) for k, v in d.get("deontic", {}).items()}),
+        pronoun_genders=dict(d.get("gender", {}).get("pronouns", {})),
+        title_genders=dict(d.get("gender", {}).get("titles", {})),
         valence=_valence(d["valence"]),
     )

@@ -26,8 +26,13 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from extractor.reading.actors import Holder, Resolver, is_mark, subject_of
-from extractor.reading.conditions import ReadCondition, condition_mark, conditions_of
+from extractor.reading.actors import Holder, Resolver, entity_at, is_mark, subject_of
+from extractor.reading.conditions import (
+    ReadCondition,
+    condition_mark,
+    conditions_of,
+    contrast_demand,
+)
 from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
 from extractor.reading.spans import MAX_TOKENS, is_when, phrase
 from extractor.schemas import Act
@@ -91,15 +96,16 @@ class _Reader:
             if read or lemma in self.lex.naming_verbs:
                 return read or self._named_as(tok)
             if entry is not None:
-                return []
+                return self._deontic(tok)  # "said the city should back it": the city holds none
             if lemma == "be":
-                return self._copula(tok)
+                return self._copula(tok) or self._deontic(tok)
             if lemma in self.lex.consequence_verbs:
                 return self._consequence(tok, self.lex.consequence_verbs[lemma])
             rated = self._rated_verb(lemma)
             if rated is not None:
                 self.rated_hit = True
                 return self._verb(tok, rated)
+            return self._deontic(tok)
         if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
             return self._noun(tok, self.lex.nouns[lemma])
         if tok.pos_ == "NOUN" and lemma in self.lex.agent_nouns:
@@ -364,7 +370,8 @@ class _Reader:
 
     def _agent_noun(self, noun: Token, entry: NominalEntry) -> list[ReadStance]:
         """ "X is a critic of Y", "X, a longtime supporter of Y, ...", "the critic of Y,
-        X, ...": who the noun describes takes its position on its preposition's object."""
+        X, ...", "X, a Trump supporter": who the noun describes takes its position on its
+        preposition's object, or on the name that modifies it."""
         target = None
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in entry.preps:
@@ -372,6 +379,10 @@ class _Reader:
                 if obj is not None:
                     target = self._target(obj)
                     break
+        if target is None:
+            named = [c for c in noun.children if c.dep_ == "compound" and entity_at(c)]
+            if named:
+                target = entity_at(named[-1])
         if target is None:
             return []
         side = entry.position
@@ -396,6 +407,52 @@ class _Reader:
         if subj is None or subj.pos_ == "PRON" or _negated(verb):
             return []
         return self._judgement(verb, side, self._target(subj), verb)
+
+    def _deontic(self, verb: Token) -> list[ReadStance]:
+        """ "Lee said the city should sell the team", "'Russia must pay,' Reed said": a
+        demand of whoever says what someone should do (the lexicon's deontic words). The
+        target is what is to be done ("sell the team"; "should not" opposes it); a passive
+        or a copula keeps its subject and modal, since the verb alone says nothing of whom
+        ("the owners must be held accountable")."""
+        words = self.lex.deontic
+        kids = list(verb.children)
+        modal = next((c for c in kids if c.dep_ == "aux" and c.lower_ in words.modals), None)
+        done = verb
+        if modal is not None:
+            after = [c for c in kids if c.dep_ in ("aux", "auxpass") and c.i > modal.i]
+            if any(c.lemma_ == "have" for c in after):
+                return []  # "should have known", "must have seen": past, or an inference
+            if modal.lower_ in words.epistemic_with and verb.lemma_ == "be" and not after:
+                return []  # "must be tired": an inference
+            if modal.i > verb.i:
+                return []  # "Should the talks fail, ...": a condition, not a demand
+        else:
+            inner = next(
+                (c for c in kids if c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children)),
+                None,
+            )
+            if verb.lemma_.casefold() not in words.verbs or inner is None:
+                return []
+            done = inner  # "needs to act"
+        subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+        if subj is None:
+            return []  # "must do more": who must is not said
+        if any(
+            (demand := contrast_demand(c, self.lex)) is not None and demand.i == verb.i
+            for c in (verb, verb.head)
+        ):
+            return []  # "backed it but said Y must go": a condition of the stance before
+        opening = next((t for t in verb.sent if not t.is_punct), None)
+        if opening is not None and opening.lower_ in self.lex.conditions.contrast_words:
+            return []  # "However, he said Y must go": so is this, after a stance
+        side: Side = "support"
+        if done.lemma_ == "be" or any(c.dep_ in ("nsubjpass", "auxpass") for c in done.children):
+            target = phrase(verb, keep_subject=True)
+        else:
+            target = phrase(done)
+            side = "oppose" if _negated(verb) or _negated(done) else "support"
+        self.consumed.update(t.i for t in target if t.pos_ in _VERBAL and t.i != verb.i)
+        return [replace(r, act="demand") for r in self._judgement(verb, side, target, verb)]
 
     def _judgement(
         self, clause: Token, side: Side, target: Span, trigger: Token
