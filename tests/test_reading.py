@@ -790,3 +790,31 @@ def test_criticism_verbs_without_a_sentiment_rating_are_listed() -> None:
     # Counterexample: the parse does not tell a verb's senses apart; without a named actor
     # as its subject ("the crew"), nothing is read.
     assert read("The crew hammered the nails.") == []
+
+
+def test_a_quotation_over_several_sentences_is_its_speakers() -> None:
+    # Hand-written (sports): the middle sentence has no mark and names someone else with a
+    # cue verb inside the quotation; the words are still the coach's.
+    text = (
+        '"It was a first step," said coach Ana Ortiz. "The league must change its rules. '
+        'We lost because Tom Reed believes rough play pays."'
+    )
+    assert ("Ana Ortiz", "support", "change its rules") in triples(text)
+    assert not any(s.actor.span.text == "Tom Reed" for s in read(text))
+    # Counterexample: the same sentence outside any quotation is the writer's: no stance.
+    plain = read("It was a first step, said coach Ana Ortiz. The league must change its rules.")
+    assert not any(s.target.text == "change its rules" for s in plain)
+
+
+def test_a_group_is_named_as_the_text_describes_it() -> None:
+    # Hand-written: "some high-profile Republicans" are not all Republicans.
+    assert triples("Some high-profile Republicans rejected the toll plan.") == {
+        ("Some high-profile Republicans", "oppose", "the toll plan")
+    }
+    assert triples("Senate Democrats opposed the nomination.") == {
+        ("Senate Democrats", "oppose", "the nomination")
+    }
+    # Counterexample: "the" does not describe the group.
+    assert triples("The Republicans rejected the toll plan.") == {
+        ("Republicans", "oppose", "the toll plan")
+    }

@@ -116,6 +116,7 @@ class Resolver:
         self.lex = lexicon
         self._role_pairs: list[tuple[Token, Span]] | None = None
         self._genders: dict[str, str] | None = None
+        self._inside: list[bool] | None = None
 
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
@@ -125,6 +126,9 @@ class Resolver:
             return Holder(described, KINDS[described.label_])
         span = entity_at(tok) or self._named_elsewhere(tok) or self._named_by_structure(tok)
         if span is not None:
+            if span.label_ == "NORP" and tok.tag_ in ("NNS", "NNPS") and span.end == tok.i + 1:
+                # "some high-profile Republicans", "Senate Democrats": the group as described
+                return Holder(_described_group(tok, span.start), "group")
             return Holder(span, KINDS[span.label_])
         low = tok.lower_
         if low in self.lex.relative_pronouns and tok.head.dep_ == "relcl":
@@ -143,7 +147,7 @@ class Resolver:
             mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
             if any(m.ent_type_ == "NORP" for m in mods):
                 start = min(m.left_edge.i for m in mods if m.ent_type_ == "NORP")
-                return Holder(Span(self.doc, start, tok.i + 1, label="NORP"), "group")
+                return Holder(_described_group(tok, start), "group")
         if tok.pos_ == "NOUN" and tok.lemma_.casefold() in self.lex.naming_nouns:
             # "the Belgian region of Wallonia": the noun names its "of" phrase's entity
             for c in tok.children:
@@ -365,18 +369,65 @@ class Resolver:
         return self._genders
 
     def speaker(self, sent: Span) -> Holder | None:
-        """Who says `sent`: the named subject of a cue verb in it, else of a cue verb in the
-        sentence after or before it when the sentence sits in quotation marks."""
+        """Who says `sent`: the named subject of a cue verb in it outside quotation marks;
+        else, when the sentence is quoted, or sits inside a quotation that runs over several
+        sentences, of such a cue verb in the nearest sentence of its paragraph, or in the
+        sentence after or before it. A cue verb inside the quotation ("'... because Putin
+        believes ...,' said Ben Sasse") reports someone else's words, not whose these are."""
         found = self._cue_speaker(sent)
-        if found is not None or not _quoted(sent):
+        if found is not None or not self.in_quotation(sent):
             return found
-        for other in (_neighbour(sent, 1), _neighbour(sent, -1)):
+        start, end = self._paragraph(sent)
+        others = [
+            s for s in self.doc.sents if start <= s.start and s.end <= end and s.start != sent.start
+        ]
+        others.sort(key=lambda s: abs(s.start - sent.start))
+        for other in [*others, _neighbour(sent, 1), _neighbour(sent, -1)]:
             if other is not None and (found := self._cue_speaker(other)) is not None:
                 return found
         return None
 
+    def in_quotation(self, sent: Span) -> bool:
+        """`sent` holds a quotation mark or lies inside a quotation of its paragraph."""
+        return _quoted(sent) or self._quoting()[sent.start]
+
+    def _quoting(self) -> list[bool]:
+        """For each token, whether it lies inside double quotation marks: straight marks
+        toggle, curly ones open and close; a line break ends any quotation."""
+        if self._inside is None:
+            inside: list[bool] = []
+            state = False
+            for t in self.doc:
+                if t.is_space and "\n" in t.text:
+                    state = False
+                if t.text in _OPENING:
+                    state = True
+                elif t.text in _CLOSING:
+                    state = False
+                elif t.text == '"':
+                    state = not state
+                inside.append(state)
+                if "\n" in t.whitespace_:
+                    state = False
+            self._inside = inside
+        return self._inside
+
+    def _paragraph(self, sent: Span) -> tuple[int, int]:
+        """The token range of the line that holds `sent`."""
+        doc = self.doc
+        start = sent.start
+        while start > 0 and not ("\n" in doc[start - 1].whitespace_ or doc[start - 1].is_space):
+            start -= 1
+        end = sent.end
+        while end < len(doc) and not doc[end].is_space and "\n" not in doc[end - 1].whitespace_:
+            end += 1
+        return start, end
+
     def _cue_speaker(self, sent: Span) -> Holder | None:
+        quoting = self._quoting()
         for t in sent:
+            if quoting[t.i] and not is_mark(t):
+                continue  # a cue verb inside a quotation: the words of whom it quotes
             if t.pos_ == "VERB" and t.lemma_.casefold() in self.lex.cue_verbs:
                 subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
                 if subj is None or subj.lower_ in self.lex.speaker_pronouns:
@@ -400,6 +451,25 @@ def _listed_with(heads: list[Token], label: str) -> list[Token]:
             if span is not None and span.label_ == label and c not in found:
                 found += [c, *c.conjuncts]
     return found
+
+
+_GROUP_MODIFIERS = ("det", "amod", "compound", "nummod", "quantmod", "poss", "advmod")
+
+
+def _described_group(head: Token, start: int) -> Span:
+    """A plural group from the first of the modifiers before its head ("several", "his
+    fellow", "senior"), not "the", down to the head; from `start` at least."""
+    for c in head.lefts:
+        if c.dep_ in _GROUP_MODIFIERS and c.left_edge.i < start:
+            start = c.left_edge.i
+    doc = head.doc
+    while start < head.i and (doc[start].lower_ == "the" or not doc[start].is_alpha):
+        start += 1
+    return Span(doc, start, head.i + 1, label="NORP")
+
+
+_OPENING = frozenset("“«„")
+_CLOSING = frozenset("”»")
 
 
 def _quoted(sent: Span) -> bool:

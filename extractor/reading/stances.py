@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from extractor.reading.actors import Holder, Resolver, entity_at, is_mark, subject_of
+from extractor.reading.actors import Holder, Resolver, entity_at, subject_of
 from extractor.reading.conditions import (
     ReadCondition,
     condition_mark,
@@ -465,7 +465,7 @@ class _Reader:
             subj = subject_of(cue)
             holders = self.resolver.resolve_all(subj) if subj is not None else []
             return self._stance(holders, side, "statement", target, trigger, judged_by=cue)
-        if clause.dep_ == "ROOT" and any(is_mark(t) for t in clause.sent):
+        if clause.dep_ == "ROOT" and self.resolver.in_quotation(clause.sent):
             found = self.resolver.speaker(clause.sent)
             return self._stance(
                 [found] if found else [], side, "statement", target, trigger, judged_by=clause
