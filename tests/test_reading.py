@@ -818,3 +818,17 @@ def test_a_group_is_named_as_the_text_describes_it() -> None:
     assert triples("The Republicans rejected the toll plan.") == {
         ("Republicans", "oppose", "the toll plan")
     }
+
+
+def test_a_target_keeps_its_purpose_and_its_hyphenated_words() -> None:
+    # Hand-written: what a proposal is for is part of it; "cost-cutting" is one word.
+    assert ("Tim Kaine", "support", "striking the base to stop an attack on the city") in triples(
+        "Senator Tim Kaine said he would support striking the base to stop an attack on the city."
+    )
+    assert triples("The cost-cutting was welcomed by senior Democratic lawmakers.") == {
+        ("senior Democratic lawmakers", "support", "The cost-cutting")
+    }
+    # Counterexample: a clause saying when is not part of the target.
+    assert ("Tom Reed", "support", "the budget") in triples(
+        "Tom Reed backed the budget after the council voted."
+    )

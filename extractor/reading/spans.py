@@ -34,11 +34,14 @@ def phrase(
     keep_subject: bool = False,
     cut_preps: tuple[str, ...] = (),
     keep_names: bool = False,
+    keep_purpose: bool = False,
 ) -> Span:
     """The phrase headed by `head`: the contiguous run of its kept subtree around it.
     `cut_preps`: prepositions whose phrases are cut too ("criticized Clinton for ...").
     `keep_names`: an apposition of the head that is a name stays, since it says who the
-    phrase is ("praised her opponent, Jane Park")."""
+    phrase is ("praised her opponent, Jane Park"). `keep_purpose`: an infinitive saying
+    what the head is for stays ("striking the base to stop an attack"). A hyphen inside a
+    word ("finger-pointing") always stays."""
     cut: set[int] = set()
     named = {
         c.i
@@ -46,9 +49,12 @@ def phrase(
         if keep_names and c.dep_ == "appos" and c.ent_type_ in _NAMES and c.i > head.i
     }
     last_name = max((head.doc[i].right_edge.i for i in named), default=-1)
+    kept = {c.i for c in head.children if keep_purpose and _purpose(c)}
     for c in head.children:
-        if c.i in named or (c.dep_ == "punct" and c.i < last_name):
-            continue  # the name, and the comma before it
+        if c.i in named or c.i in kept or (c.dep_ == "punct" and c.i < last_name):
+            continue  # the name, and the comma before it; a purpose
+        if c.dep_ == "punct" and _inside_word(c):
+            continue
         if (c.dep_ == "prep" and c.lower_ in cut_preps) or is_when(c):
             cut.update(t.i for t in c.subtree)
             continue
@@ -64,6 +70,7 @@ def phrase(
         if (
             t is not head
             and t.i not in named
+            and t.i not in kept
             and t.dep_ in ("relcl", "advcl", "parataxis", "appos")
         ):
             cut.update(x.i for x in t.subtree)
@@ -81,6 +88,26 @@ def phrase(
     if end - start + 1 > MAX_TOKENS:
         end = _shorten(doc, start, end, head.i)
     return doc[start : end + 1]
+
+
+def _purpose(tok: Token) -> bool:
+    """An infinitive clause with no conjunction of its own: what its head is for."""
+    return (
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
+        and not any(c.dep_ == "mark" for c in tok.children)
+    )
+
+
+def _inside_word(tok: Token) -> bool:
+    """A hyphen joining two words with no space around it."""
+    doc = tok.doc
+    return (
+        tok.text in ("-", "‐")
+        and not tok.whitespace_
+        and tok.i > 0
+        and not doc[tok.i - 1].whitespace_
+    )
 
 
 def is_when(tok: Token) -> bool:

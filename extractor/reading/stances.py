@@ -449,7 +449,7 @@ class _Reader:
         if done.lemma_ == "be" or any(c.dep_ in ("nsubjpass", "auxpass") for c in done.children):
             target = phrase(verb, keep_subject=True)
         else:
-            target = phrase(done)
+            target = phrase(done, keep_purpose=True)
             side = "oppose" if _negated(verb) or _negated(done) else "support"
         self.consumed.update(t.i for t in target if t.pos_ in _VERBAL and t.i != verb.i)
         return [replace(r, act="demand") for r in self._judgement(verb, side, target, verb)]
@@ -578,6 +578,7 @@ class _Reader:
             keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
             cut_preps=self._reasons(head),  # "criticized X for Y"
             keep_names=True,  # "praised her opponent, Jane Park"
+            keep_purpose=True,  # "backed striking the base to stop an attack"
         )
         earlier = self._antecedent(span, head)
         if earlier is not None:
