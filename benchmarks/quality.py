@@ -498,6 +498,7 @@ def main() -> int:
     items = [a for a, _ in pairs]
     ledger = Ledger(ARTIFACTS / "ledger.jsonl")
     rows, notes = [], []
+    commit = _commit()  # the code that runs, not what HEAD is when the run ends
     started = time.perf_counter()
     for system in [s.strip() for s in args.strategies.split(",") if s.strip()]:
         why = known(system, Path(args.langextract_python))
@@ -528,7 +529,7 @@ def main() -> int:
         f"{machine()}.\n\nModel: `{model_file.name}` (sha256 {gguf_sha[:12]}, "
         f"{model_file.stat().st_size / 1e6:,.0f} MB) on llama-cpp-python "
         f"{version('llama-cpp-python')}'s server, one request at a time, timeout "
-        f"{args.timeout:.0f} s per request. extractor at {_commit()}"
+        f"{args.timeout:.0f} s per request. extractor at {commit}"
         + _lx_version(rows, Path(args.langextract_python))
         + f".\n\nArticles: {len(pairs)} with gold "
         f"({sum(len(a.text) for a, _ in pairs):,} characters): "

@@ -387,8 +387,16 @@ class Extractor:
     def _result(
         self, article: Article, records: Records, usage: Usage, failure: ExtractorError | None
     ) -> ArticleResult:
-        meta = (self.model, self.strategy, self.prompts.version)
+        meta = (self.produced_by, self.strategy, self.prompts.version)
         return article_result(article, records, usage, failure, *meta)
+
+    @property
+    def produced_by(self) -> str:
+        """What the records name as their model: the configured model, or the spaCy
+        pipeline when the strategy asks no model (`parse`)."""
+        if self._strategy.asks_model:
+            return self.model
+        return f"spaCy {self.settings.reading.pipeline} (no model)"
 
     def _limit(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()  # a semaphore belongs to one event loop

@@ -160,7 +160,10 @@ class ArticleResult(_Record):
     article: ArticleInfo
     stances: list[Stance] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
-    model: str = Field(description="The model that produced the records.")
+    model: str = Field(
+        description="The model that produced the records; for a strategy that asks none "
+        "(`parse`), the spaCy pipeline that read them."
+    )
     strategy: str = Field(
         description="How the article was asked: a strategy of extractor.strategies (agenda, "
         "article, sentences, or one registered there)."

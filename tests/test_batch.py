@@ -489,3 +489,22 @@ def test_a_batch_created_but_not_recorded_is_not_created_again(
         assert main(["batch", "submit", "--dir", str(batch)]) == 0
         assert len(api.batches) == 2
         assert Manifest.load(batch).shards[1].batch_id == lost
+
+
+def test_the_parse_strategy_needs_no_api_and_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--strategy parse` asks no model: prepare writes no shard, and submit and collect
+    # must not ask for OPENAI_API_KEY or reach any API (no --base-url, no key set here).
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    seed = ROOT / "seeds" / "000_792bd40e83e483ac.txt"
+    batch, out = tmp_path / "b", tmp_path / "out.jsonl"
+    argv = ["batch", "prepare", str(seed), "--dir", str(batch), "--model", "m"]
+    assert main([*argv, "--strategy", "parse", "-q"]) == 0
+    assert main(["batch", "submit", "--dir", str(batch)]) == 0
+    assert "nothing to submit" in capsys.readouterr().err
+    code, records = _collect(batch, out, "-q")
+    assert code == 0
+    (record,) = records
+    assert record["error"] is None and record["stances"] and record["usage"]["requests"] == 0
+    assert record["model"].startswith("spaCy ")  # what read them, not the unused "m"

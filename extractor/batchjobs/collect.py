@@ -223,7 +223,13 @@ def _not_answered(
         "`collect --reask` to ask them now."
     )
     return article_result(
-        article, no_records(), result.usage, failure, ex.model, ex.strategy, ex.prompts.version
+        article,
+        no_records(),
+        result.usage,
+        failure,
+        ex.produced_by,
+        ex.strategy,
+        ex.prompts.version,
     )
 
 

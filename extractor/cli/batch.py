@@ -245,6 +245,12 @@ def _submit(args: argparse.Namespace) -> int:
     from extractor.batchjobs.submit import submit
 
     manifest = _manifest(args)
+    if not any(s.requests for s in manifest.shards):
+        _say(args)(
+            f"nothing to submit: every request is answered; run `extractor batch collect "
+            f"--dir {args.dir}`"
+        )
+        return 0
     created = submit(args.dir, manifest, _client(args, manifest), _say(args))
     left = [s for s in manifest.shards if not s.batch_id and s.status != "superseded"]
     _say(args)(f"{created} batches created; {len(left)} shards left to submit")
@@ -303,7 +309,9 @@ def _collect(args: argparse.Namespace) -> int:
     from extractor.batchjobs.collect import PROBLEMS, BatchCache, collect
 
     manifest = _manifest(args)
-    client = None if args.results else _client(args, manifest)
+    # nothing was sent (every answer cached, or a strategy that asks nothing): no API
+    nothing_sent = not any(s.requests for s in manifest.shards)
+    client = None if args.results or nothing_sent else _client(args, manifest)
     if client is not None:
         from extractor.batchjobs.status import refresh
 

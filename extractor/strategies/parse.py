@@ -26,6 +26,7 @@ class ParseStrategy(Strategy):
     blank = AgendaStrategy.blank
     summary = "the parse alone: stances and claims read from each sentence's parse, no model"
     reads_parse = True
+    asks_model = False
 
     def room(self, context_tokens: int, overhead: int, context_sentences: int) -> int:
         return context_tokens - overhead  # nothing is asked: any budget will do

@@ -102,6 +102,7 @@ class Strategy:
     templates: ClassVar[Templates]
     summary: ClassVar[str]  # one line, for --help and `extractor doctor`
     reads_parse: ClassVar[bool] = False  # stances are also read from the article's parse
+    asks_model: ClassVar[bool] = True  # False: the records come from the parse alone
     # the templates' variables, empty: what the prompt costs without the article
     blank: ClassVar[dict[str, Any]] = {"article": "", "sentence": "", "context": "", "title": None}
 
