@@ -832,3 +832,16 @@ def test_a_target_keeps_its_purpose_and_its_hyphenated_words() -> None:
     assert ("Tom Reed", "support", "the budget") in triples(
         "Tom Reed backed the budget after the council voted."
     )
+
+
+def test_a_described_plural_of_people_is_a_group_actor() -> None:
+    # Hand-written (business): a group the text describes holds a stance.
+    assert triples("Canadian pension fund executives rejected the merger.") == {
+        ("Canadian pension fund executives", "oppose", "the merger")
+    }
+    assert triples("Her closest advisers backed the merger.") == {
+        ("Her closest advisers", "support", "the merger")
+    }
+    # Counterexamples: a bare plural, or one only counted, names no one in particular.
+    assert read("Executives rejected the merger.") == []
+    assert read("Many shareholders backed the merger.") == []

@@ -148,6 +148,18 @@ class Resolver:
             if any(m.ent_type_ == "NORP" for m in mods):
                 start = min(m.left_edge.i for m in mods if m.ent_type_ == "NORP")
                 return Holder(_described_group(tok, start), "group")
+        if (
+            tok.pos_ == "NOUN"
+            and tok.tag_ == "NNS"
+            and tok.lemma_.casefold() in self.lex.group_nouns
+            and any(
+                c.dep_ in ("amod", "compound", "poss")
+                and c.lemma_.casefold() not in self.lex.quantifiers
+                for c in tok.lefts
+            )
+        ):
+            # "U.S. intelligence officials", "her closest advisers": a described group
+            return Holder(_described_group(tok, tok.i), "group")
         if tok.pos_ == "NOUN" and tok.lemma_.casefold() in self.lex.naming_nouns:
             # "the Belgian region of Wallonia": the noun names its "of" phrase's entity
             for c in tok.children:
@@ -463,7 +475,7 @@ def _described_group(head: Token, start: int) -> Span:
         if c.dep_ in _GROUP_MODIFIERS and c.left_edge.i < start:
             start = c.left_edge.i
     doc = head.doc
-    while start < head.i and (doc[start].lower_ == "the" or not doc[start].is_alpha):
+    while start < head.i and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
     return Span(doc, start, head.i + 1, label="NORP")
 

@@ -103,6 +103,8 @@ class Lexicon:
     group_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     naming_nouns: frozenset[str]
+    group_nouns: frozenset[str]  # "officials", "advisers": a described plural is an actor
+    quantifiers: frozenset[str]  # "many", "several": they count a group, not describe it
     irrealis_marks: frozenset[str]
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
@@ -217,6 +219,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         group_pronouns=_words(p["group"]),
         plural_pronouns=_words(p.get("plural", [])),
         naming_nouns=_words(d.get("naming_nouns", [])),
+        group_nouns=_words(d.get("group_nouns", [])),
+        quantifiers=_words(d.get("quantifiers", [])),
         irrealis_marks=_words(d.get("irrealis_marks", [])),
         speaker_pronouns=_words(p["speaker"]),
         relative_pronouns=_words(p["relative"]),

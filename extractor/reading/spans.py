@@ -53,7 +53,7 @@ def phrase(
     for c in head.children:
         if c.i in named or c.i in kept or (c.dep_ == "punct" and c.i < last_name):
             continue  # the name, and the comma before it; a purpose
-        if c.dep_ == "punct" and _inside_word(c):
+        if c.dep_ == "punct" and inside_word(c):
             continue
         if (c.dep_ == "prep" and c.lower_ in cut_preps) or is_when(c):
             cut.update(t.i for t in c.subtree)
@@ -99,7 +99,7 @@ def _purpose(tok: Token) -> bool:
     )
 
 
-def _inside_word(tok: Token) -> bool:
+def inside_word(tok: Token) -> bool:
     """A hyphen joining two words with no space around it."""
     doc = tok.doc
     return (

@@ -34,7 +34,7 @@ from extractor.reading.conditions import (
     contrast_demand,
 )
 from extractor.reading.lexicon import Lexicon, NominalEntry, Side, VerbEntry
-from extractor.reading.spans import MAX_TOKENS, is_when, phrase
+from extractor.reading.spans import MAX_TOKENS, inside_word, is_when, phrase
 from extractor.schemas import Act
 
 _VERBAL = ("VERB", "AUX")
@@ -379,10 +379,14 @@ class _Reader:
                 if obj is not None:
                     target = self._target(obj)
                     break
-        if target is None:
-            named = [c for c in noun.children if c.dep_ == "compound" and entity_at(c)]
-            if named:
-                target = entity_at(named[-1])
+        if target is None:  # "a Trump supporter": the name right before the noun
+            doc = noun.doc
+            for c in noun.children:
+                name = entity_at(c) if c.dep_ == "compound" else None
+                if name is not None and all(
+                    t.is_alpha or inside_word(t) for t in doc[name.end : noun.i]
+                ):
+                    target = name
         if target is None:
             return []
         side = entry.position
