@@ -742,6 +742,9 @@ def test_what_someone_is_said_to_say_should_be_done_is_their_demand() -> None:
         ("Maria Gomez", "support", "the deal")
     }
     assert read("Senator Maria Gomez met the owners. However, she said the league must act.") == []
+    # Measured far less precise than a stance word: below the default threshold alone.
+    (record,) = parsed_stances("Senator Maria Gomez said the city should sell the team.")
+    assert record.confidence == CONFIDENCE["deontic"] < 0.5
 
 
 def test_a_name_modifying_an_agent_noun_is_its_target() -> None:

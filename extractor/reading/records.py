@@ -42,7 +42,15 @@ def as_record(read: ReadStance, text: str) -> Stance:
         conditions=conditions,
         evidence=[evidence_of(read.sentence)],
         read_by="parse",
-        confidence=CONFIDENCE["hedged" if read.hedged else "rated" if read.rated else "parse"],
+        confidence=CONFIDENCE[
+            "hedged"
+            if read.hedged
+            else "rated"
+            if read.rated
+            else "deontic"
+            if read.deontic
+            else "parse"
+        ],
     )
 
 

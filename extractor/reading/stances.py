@@ -52,6 +52,7 @@ class ReadStance:
     hedged: bool = False
     conditions: list[ReadCondition] = field(default_factory=list)
     rated: bool = False  # read by a word's sentiment rating, not a listed stance word
+    deontic: bool = False  # read from what someone says should be done, no stance word
 
 
 def read_stances(doc: Doc, lexicon: Lexicon) -> list[ReadStance]:
@@ -456,7 +457,10 @@ class _Reader:
             target = phrase(done, keep_purpose=True)
             side = "oppose" if _negated(verb) or _negated(done) else "support"
         self.consumed.update(t.i for t in target if t.pos_ in _VERBAL and t.i != verb.i)
-        return [replace(r, act="demand") for r in self._judgement(verb, side, target, verb)]
+        return [
+            replace(r, act="demand", deontic=True)
+            for r in self._judgement(verb, side, target, verb)
+        ]
 
     def _judgement(
         self, clause: Token, side: Side, target: Span, trigger: Token
