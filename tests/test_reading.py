@@ -848,3 +848,27 @@ def test_a_described_plural_of_people_is_a_group_actor() -> None:
     # Counterexamples: a bare plural, or one only counted, names no one in particular.
     assert read("Executives rejected the merger.") == []
     assert read("Many shareholders backed the merger.") == []
+
+
+def test_it_or_them_as_a_target_is_the_object_before_it_in_its_sentence() -> None:
+    # Hand-written (city hall): "them" is the remarks, "it" the report.
+    assert triples(
+        "Senator Mike Pence said he did not condone the remarks and cannot defend them."
+    ) == {("Mike Pence", "oppose", "the remarks")}
+    assert ("Ana Ortiz", "support", "the report") in triples(
+        "Senator Ana Ortiz read the report and backed it."
+    )
+    # Counterexamples: no object of its number before it, no target.
+    assert read("Senator Ana Ortiz read the reports and backed it.") == []
+    assert read("Senator Ana Ortiz backed it.") == []
+
+
+def test_a_relative_clause_on_a_description_of_a_named_subject_is_theirs() -> None:
+    # Hand-written: "X is a Y, Z and W who pledged ..." is X's pledge.
+    found = triples(
+        "Ana Ortiz is a veteran organizer, union member and teacher who has pledged to back "
+        "the strike."
+    )
+    assert ("Ana Ortiz", "support", "the strike") in found
+    # Counterexample: a description of a thing names no one.
+    assert read("The plan is a measure that backs the new tax.") == []

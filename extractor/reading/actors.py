@@ -136,6 +136,14 @@ class Resolver:
         if tok.dep_ == "appos" and tok.pos_ == "NOUN" and tok.head.pos_ in ("NOUN", "PROPN"):
             # "Ana Ortiz, a nurse who backed the plan": the name the description is of
             return self.resolve(tok.head, depth + 1)
+        if tok.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN") and tok.head.pos_ == "NOUN":
+            # "X is a liar, xenophobe and racist who ...": the first description's
+            return self.resolve(tok.head, depth + 1)
+        if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be":
+            # "Ana Ortiz is a nurse who backed the plan": the subject the noun describes
+            subj = subject_of(tok.head)
+            if subj is not None and subj.pos_ != "PRON":
+                return self.resolve(subj, depth + 1)
         if low in self.lex.speaker_pronouns:
             return self.speaker(tok.sent)
         if low in self.lex.person_pronouns:

@@ -101,6 +101,7 @@ class Lexicon:
     conditions: ConditionWords
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
+    thing_pronouns: dict[str, bool]  # "it": False, "them": True (plural)
     plural_pronouns: frozenset[str]
     naming_nouns: frozenset[str]
     group_nouns: frozenset[str]  # "officials", "advisers": a described plural is an actor
@@ -217,6 +218,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         ),
         person_pronouns=_words(p["person"]),
         group_pronouns=_words(p["group"]),
+        thing_pronouns={k.casefold(): bool(v) for k, v in p.get("thing", {}).items()},
         plural_pronouns=_words(p.get("plural", [])),
         naming_nouns=_words(d.get("naming_nouns", [])),
         group_nouns=_words(d.get("group_nouns", [])),

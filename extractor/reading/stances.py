@@ -581,6 +581,10 @@ class _Reader:
             found = self.resolver.last_mention(head, ("PERSON",))
             if found is not None:  # "we endorse her": the person last named
                 return found.span
+        if head.pos_ == "PRON" and head.lower_ in self.lex.thing_pronouns:
+            stood_for = _object_before(head, plural=self.lex.thing_pronouns[head.lower_])
+            if stood_for is not None:  # "did not condone his remarks and cannot defend them"
+                return phrase(stood_for)
         span = phrase(
             head,
             keep_subject=head.dep_ == "ccomp",  # "promised that the inquiry would be quick"
@@ -710,6 +714,15 @@ class _Reader:
                 if mark is not None and mark[0] == "precondition":
                     return True
         return False
+
+
+def _object_before(pronoun: Token, plural: bool) -> Token | None:
+    """The nearest object before `pronoun` in its sentence, of the pronoun's number and
+    not a name: what "it" or "them" stands for there, if anything."""
+    for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+        if t.dep_ in ("dobj", "pobj") and t.pos_ == "NOUN" and (t.tag_ == "NNS") == plural:
+            return t
+    return None
 
 
 def _negated(tok: Token) -> bool:
