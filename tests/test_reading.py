@@ -872,3 +872,22 @@ def test_a_relative_clause_on_a_description_of_a_named_subject_is_theirs() -> No
     assert ("Ana Ortiz", "support", "the strike") in found
     # Counterexample: a description of a thing names no one.
     assert read("The plan is a measure that backs the new tax.") == []
+
+
+def test_a_listed_target_is_one_stance_per_item() -> None:
+    # Hand-written (city hall): each item of a list is its own proposal.
+    assert triples(
+        "Senator Ana Ortiz backed a transit levy, new bike lanes and a tax cut for renters."
+    ) >= {
+        ("Ana Ortiz", "support", "a transit levy"),
+        ("Ana Ortiz", "support", "new bike lanes"),
+        ("Ana Ortiz", "support", "a tax cut for renters"),
+    }
+    # Counterexamples: single words that are not names stay one target; a list inside the
+    # target's own phrase is not split.
+    assert triples("Senator Ana Ortiz backed law and order.") == {
+        ("Ana Ortiz", "support", "law and order")
+    }
+    assert triples("Senator Ana Ortiz backed the deal between Spain and Portugal.") == {
+        ("Ana Ortiz", "support", "the deal between Spain and Portugal")
+    }

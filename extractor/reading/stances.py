@@ -685,7 +685,8 @@ class _Reader:
             for t in (start, *start.ancestors)
         )
         return [
-            ReadStance(h, side, act, target, trigger.sent, trigger, hedged, conditions)
+            ReadStance(h, side, act, each, trigger.sent, trigger, hedged, conditions)
+            for each in _listed_targets(target)
             for h in holders
         ]
 
@@ -714,6 +715,27 @@ class _Reader:
                 if mark is not None and mark[0] == "precondition":
                     return True
         return False
+
+
+def _listed_targets(target: Span) -> list[Span]:
+    """A target that lists things ("backed a wage hike, tax increases and paid leave"),
+    one per item: the parse cuts the phrase at the first comma or "and", so the items
+    after it are the conjuncts of its head. Single words that are not names stay one
+    target ("law and order")."""
+    root = target.root
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return [target]
+    items = [c for c in root.conjuncts if c.i > root.i and c.pos_ in ("NOUN", "PROPN")]
+    for c in root.children:  # "A, B and C" parsed as B an apposition of A, C of B
+        if not items and c.dep_ == "appos" and c.conjuncts:
+            items = [c, *(x for x in c.conjuncts if x.i > c.i)]
+            items = [x for x in items if x.pos_ in ("NOUN", "PROPN")]
+    if not items or target.end > items[0].i:
+        return [target]
+    spans = [phrase(c, keep_names=True) for c in items]
+    if all(len(x) == 1 and not x[0].ent_type_ for x in [target, *spans]):
+        return [target.doc[target.start : spans[-1].end]]
+    return [target, *spans]
 
 
 def _object_before(pronoun: Token, plural: bool) -> Token | None:
