@@ -117,6 +117,7 @@ class Resolver:
         self._role_pairs: list[tuple[Token, Span]] | None = None
         self._genders: dict[str, str] | None = None
         self._inside: list[bool] | None = None
+        self._surnames: set[str] | None = None
 
     def resolve(self, tok: Token, depth: int = 0) -> Holder | None:
         if depth > 3:
@@ -126,6 +127,7 @@ class Resolver:
             return Holder(described, KINDS[described.label_])
         span = entity_at(tok) or self._named_elsewhere(tok) or self._named_by_structure(tok)
         if span is not None:
+            span = self._as_person(span)
             if span.label_ == "NORP" and tok.tag_ in ("NNS", "NNPS") and span.end == tok.i + 1:
                 # "some high-profile Republicans", "Senate Democrats": the group as described
                 return Holder(_described_group(tok, span.start), "group")
@@ -363,7 +365,7 @@ class Resolver:
         best: Span | None = None
         gender = self.lex.pronoun_genders.get(tok.lower_)
         titled = self._titled()
-        for ent in reversed(self.doc.ents):
+        for ent in map(self._as_person, reversed(self.doc.ents)):
             if ent.end > tok.i or ent.start < window or ent.label_ not in labels:
                 continue
             if gender is not None and titled.get(ent[-1].lower_, gender) != gender:
@@ -374,6 +376,20 @@ class Resolver:
             if best is None:
                 best = ent
         return Holder(best, KINDS[best.label_]) if best is not None else None
+
+    def _as_person(self, span: Span) -> Span:
+        """A one-word name the NER labels otherwise here but that is the surname of a
+        person it names in full elsewhere ("Shenefield says" after "Michele Shenefield")
+        is that person."""
+        if span.label_ == "PERSON" or len(span) != 1:
+            return span
+        if self._surnames is None:
+            self._surnames = {
+                e[-1].text for e in self.doc.ents if e.label_ == "PERSON" and len(e) > 1
+            }
+        if span.text in self._surnames:
+            return Span(self.doc, span.start, span.end, label="PERSON")
+        return span
 
     def _titled(self) -> dict[str, str]:
         """Surname -> gender, from the titles the article gives names ("Mrs. Clinton");

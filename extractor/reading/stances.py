@@ -663,6 +663,7 @@ class _Reader:
             for h in holders
             if not (h.span.start >= target.start and h.span.end <= target.end)
             and not (h.span.start <= trigger.i < h.span.end)
+            and not _same_name(h.span, target)  # "Trump ... Trump": a misresolved pronoun
         ]
         if not holders or not target.text.strip():
             return []
@@ -715,6 +716,16 @@ class _Reader:
                 if mark is not None and mark[0] == "precondition":
                     return True
         return False
+
+
+def _same_name(name: Span, target: Span) -> bool:
+    """`target` is only a name with the same last word as `name` ("Trump", "Mr. Trump")."""
+    named = [t for t in target if t.ent_type_ and t.is_alpha]
+    return (
+        bool(named)
+        and len(named) == len([t for t in target if t.is_alpha])
+        and (named[-1].text == name[-1].text)
+    )
 
 
 def _listed_targets(target: Span) -> list[Span]:
