@@ -904,3 +904,11 @@ def test_a_surname_the_ner_labels_otherwise_is_the_person_named_in_full() -> Non
     assert found == {("Ortiz", "the levy")}
     # Counterexample: a name standing for the holder's own is no target of theirs.
     assert read("Donald Trump met Ana Ortiz. He criticized Trump.") == []
+
+
+def test_a_namesake_is_a_target_but_the_holder_is_not() -> None:
+    # Hand-written: two people of one surname; only a bare surname is taken as the holder.
+    assert triples("Bill Clinton praised Hillary Clinton.") == {
+        ("Bill Clinton", "support", "Hillary Clinton")
+    }
+    assert read("Donald Trump met Ana Ortiz. He criticized Mr. Trump.") == []

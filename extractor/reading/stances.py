@@ -719,13 +719,14 @@ class _Reader:
 
 
 def _same_name(name: Span, target: Span) -> bool:
-    """`target` is only a name with the same last word as `name` ("Trump", "Mr. Trump")."""
-    named = [t for t in target if t.ent_type_ and t.is_alpha]
-    return (
-        bool(named)
-        and len(named) == len([t for t in target if t.is_alpha])
-        and (named[-1].text == name[-1].text)
-    )
+    """`target` is only the name `name` is: the same words, or its last word alone ("Mr.
+    Trump" for "Donald Trump"); "Hillary Clinton" is not "Bill Clinton"."""
+    words = [t.text for t in target if t.is_alpha]
+    if not words or not all(t.ent_type_ for t in target if t.is_alpha):
+        return False
+    if len(words) == 1:
+        return words[0] == name[-1].text
+    return words == [t.text for t in name if t.is_alpha]
 
 
 def _listed_targets(target: Span) -> list[Span]:
