@@ -414,9 +414,12 @@ class Resolver:
         if found is not None or not self.in_quotation(sent):
             return found
         start, end = self._paragraph(sent)
-        others = [
-            s for s in self.doc.sents if start <= s.start and s.end <= end and s.start != sent.start
-        ]
+        others, i = [], start
+        while i < end:  # the other sentences that lie within the paragraph
+            here = self.doc[i].sent
+            if here.start != sent.start and start <= here.start and here.end <= end:
+                others.append(here)
+            i = here.end
         others.sort(key=lambda s: abs(s.start - sent.start))
         for other in [*others, _neighbour(sent, 1), _neighbour(sent, -1)]:
             if other is not None and (found := self._cue_speaker(other)) is not None:

@@ -42,16 +42,16 @@ def as_record(read: ReadStance, text: str) -> Stance:
         conditions=conditions,
         evidence=[evidence_of(read.sentence)],
         read_by="parse",
-        confidence=CONFIDENCE[
-            "hedged"
-            if read.hedged
-            else "rated"
-            if read.rated
-            else "deontic"
-            if read.deontic
-            else "parse"
-        ],
+        confidence=CONFIDENCE[_level(read)],
     )
+
+
+def _level(read: ReadStance) -> str:
+    """The confidence level of what read the stance (see `CONFIDENCE`)."""
+    for level, flag in (("hedged", read.hedged), ("rated", read.rated), ("deontic", read.deontic)):
+        if flag:
+            return level
+    return "parse"
 
 
 def actor_of(holder: Holder, text: str) -> Actor:

@@ -737,11 +737,12 @@ def _listed_targets(target: Span) -> list[Span]:
     root = target.root
     if root.pos_ not in ("NOUN", "PROPN"):
         return [target]
-    items = [c for c in root.conjuncts if c.i > root.i and c.pos_ in ("NOUN", "PROPN")]
-    for c in root.children:  # "A, B and C" parsed as B an apposition of A, C of B
-        if not items and c.dep_ == "appos" and c.conjuncts:
-            items = [c, *(x for x in c.conjuncts if x.i > c.i)]
-            items = [x for x in items if x.pos_ in ("NOUN", "PROPN")]
+    nouns = ("NOUN", "PROPN")
+    items = [c for c in root.conjuncts if c.i > root.i and c.pos_ in nouns]
+    if not items:  # "A, B and C" parsed as B an apposition of A, and C a conjunct of B
+        appos = next((c for c in root.children if c.dep_ == "appos" and c.conjuncts), None)
+        if appos is not None:
+            items = [x for x in (appos, *appos.conjuncts) if x.i >= appos.i and x.pos_ in nouns]
     if not items or target.end > items[0].i:
         return [target]
     spans = [phrase(c, keep_names=True) for c in items]
